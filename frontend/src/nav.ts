@@ -1,0 +1,60 @@
+// Which header links a visitor gets, from who is signed in and what they may do.
+import type { Member, Role } from './api/client';
+
+export interface NavLink {
+  href: string;
+  text: string;
+}
+
+const RANK: Record<Role, number> = { member: 0, curator: 1, moderator: 2, admin: 3 };
+
+export function hasRole(member: Member | null, role: Role): boolean {
+  return !!member && RANK[member.role] >= RANK[role];
+}
+
+/** Moderation pages need an active, unsuspended moderator (or admin); the API says the same. */
+export function canModerate(member: Member | null): boolean {
+  return hasRole(member, 'moderator') && member?.status === 'active' && !isSuspended(member);
+}
+
+export function canAdminister(member: Member | null): boolean {
+  return hasRole(member, 'admin') && member?.status === 'active' && !isSuspended(member);
+}
+
+export function isSuspended(member: Member | null, now: Date = new Date()): boolean {
+  if (!member?.suspended_until) return false;
+  return new Date(member.suspended_until).getTime() > now.getTime();
+}
+
+export function navLinks(member: Member | null): NavLink[] {
+  if (!member) {
+    return [
+      { href: '/', text: 'Home' },
+      { href: '/sign-in', text: 'Sign in' },
+      { href: '/register', text: 'Register' },
+    ];
+  }
+  const links: NavLink[] = [
+    { href: '/', text: 'Home' },
+    { href: '/account', text: 'My account' },
+  ];
+  if (canModerate(member)) links.push({ href: '/members', text: 'Members' });
+  if (canAdminister(member)) {
+    links.push({ href: '/admin/audit', text: 'Audit log' });
+    links.push({ href: '/admin/settings', text: 'Settings' });
+  }
+  links.push({ href: '/sign-out', text: 'Sign out' });
+  return links;
+}
+
+/** The nav link that stands for `pathname`: an exact match, else the longest prefix other than `/`. */
+export function currentNavHref(links: NavLink[], pathname: string): string | null {
+  let best: string | null = null;
+  for (const link of links) {
+    if (link.href === pathname) return link.href;
+    if (link.href !== '/' && pathname.startsWith(link.href + '/')) {
+      if (!best || link.href.length > best.length) best = link.href;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,63 @@
+// The home page: what the service is, and where the signed-in member stands.
+import { html, nothing } from 'lit-html';
+import { isSuspended } from '../nav';
+import type { PageContext } from '../routes';
+import { formatDateTime, insetText, warningCallout } from '../ui';
+
+export function homePage(ctx: PageContext): void {
+  const member = ctx.member;
+  const intro = html`<p class="nhsuk-lede-text">
+      A community of practice for mental health social workers in NHS England: approved mental health
+      professionals (AMHPs), best interests assessors, practice supervisors and professional leads.
+    </p>
+    <p>Share practice examples, ask and answer questions in a moderated forum, and find guidance and
+      toolkits such as the AMHP service standards toolkit and the Social Supervision Quality Framework.</p>`;
+
+  if (!member) {
+    ctx.show(
+      '',
+      html`<h1>Partners in Practice</h1>
+        ${intro}
+        <p>Membership is for social workers and their professional leads working in or with NHS mental health services.
+          A moderator checks each membership.</p>
+        <p>
+          <a class="nhsuk-action-link" href="/register">
+            <svg class="nhsuk-icon nhsuk-icon--arrow-right-circle" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16" focusable="false" aria-hidden="true">
+              <path d="M12 2a10 10 0 0 0-10 9h11.7l-4-4a1 1 0 0 1 1.5-1.4l5.6 5.7a1 1 0 0 1 0 1.4l-5.6 5.7a1 1 0 0 1-1.5 0 1 1 0 0 1 0-1.4l4-4H2A10 10 0 1 0 12 2z" />
+            </svg>
+            <span class="nhsuk-action-link__text">Register for Partners in Practice</span>
+          </a>
+        </p>
+        <p>Already a member? <a href="/sign-in">Sign in</a>.</p>`,
+    );
+    return;
+  }
+
+  const suspended = isSuspended(member);
+  ctx.show(
+    '',
+    html`<h1>Welcome, ${member.display_name}</h1>
+      ${member.status === 'pending'
+        ? warningCallout(
+            'Your membership is awaiting approval',
+            html`<p>A moderator will check your membership. Until then you cannot see members-only pages. We will email you
+                at ${member.email} when it has been approved.</p>`,
+          )
+        : nothing}
+      ${member.status === 'declined'
+        ? warningCallout('Your membership was declined', html`<p>Contact your regional lead if you think this is wrong.</p>`)
+        : nothing}
+      ${suspended
+        ? warningCallout(
+            'Your membership is suspended',
+            html`<p>You are suspended until ${formatDateTime(member.suspended_until)}.</p>
+              ${member.suspension_reason ? html`<p>Reason: ${member.suspension_reason}</p>` : nothing}
+              <p>You can read but cannot post or change your profile until then.</p>`,
+          )
+        : nothing}
+      ${intro}
+      ${member.status === 'active' && !suspended
+        ? insetText(html`<p>You are signed in as ${member.email}. Manage your profile and sessions in <a href="/account">My account</a>.</p>`)
+        : nothing}`,
+  );
+}

@@ -1,0 +1,56 @@
+// Every page of the app, its path and who may open it.
+import type { TemplateResult } from 'lit-html';
+import type { Member, Problem } from './api/client';
+import type { Route } from './router';
+import { homePage } from './pages/home';
+import { checkEmailPage, registerPage } from './pages/register';
+import { verifyEmailPage } from './pages/verify-email';
+import { signInPage, signOutPage } from './pages/sign-in';
+import { forgotPasswordPage, resetPasswordPage } from './pages/password-reset';
+import { accountPage } from './pages/account';
+import { memberPage, membersPage } from './pages/members';
+import { auditPage } from './pages/audit';
+import { outboxPage } from './pages/outbox';
+import { settingsPage } from './pages/settings';
+
+export type Access = 'anyone' | 'signed-in' | 'moderator' | 'admin';
+
+export interface PageContext {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  path: string;
+  readonly member: Member | null;
+  /** False once the visitor has moved on, so late answers don't overwrite the next page. */
+  isCurrent(): boolean;
+  show(title: string, content: TemplateResult): void;
+  focusErrorSummary(): void;
+  /** Moves focus to the main heading, after a page changes in place (a form that succeeded). */
+  focusHeading(): void;
+  navigate(to: string, opts?: { replace?: boolean }): void;
+  setMember(member: Member | null): void;
+  refreshMember(): Promise<Member | null>;
+  /** Shows the page for a failed load: sign in, not allowed, not found or a general problem. */
+  showProblem(problem: Problem): void;
+}
+
+export interface AppRoute extends Route {
+  access: Access;
+  page: (ctx: PageContext) => void | Promise<void>;
+}
+
+export const routes: AppRoute[] = [
+  { path: '/', access: 'anyone', page: homePage },
+  { path: '/register', access: 'anyone', page: registerPage },
+  { path: '/register/check-email', access: 'anyone', page: checkEmailPage },
+  { path: '/verify-email', access: 'anyone', page: verifyEmailPage },
+  { path: '/sign-in', access: 'anyone', page: signInPage },
+  { path: '/sign-out', access: 'anyone', page: signOutPage },
+  { path: '/forgot-password', access: 'anyone', page: forgotPasswordPage },
+  { path: '/reset-password', access: 'anyone', page: resetPasswordPage },
+  { path: '/account', access: 'signed-in', page: accountPage },
+  { path: '/members', access: 'moderator', page: membersPage },
+  { path: '/members/:id', access: 'moderator', page: memberPage },
+  { path: '/admin/audit', access: 'admin', page: auditPage },
+  { path: '/admin/outbox', access: 'admin', page: outboxPage },
+  { path: '/admin/settings', access: 'admin', page: settingsPage },
+];
