@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { Member } from '../src/api/client';
+import { canModerate, currentNavHref, isSuspended, navLinks } from '../src/nav';
+
+function member(over: Partial<Member> = {}): Member {
+  return {
+    id: 1,
+    email: 'sam@example.org',
+    display_name: 'Sam',
+    organisation: 'Trust',
+    job_role: 'AMHP',
+    region: 'london',
+    role: 'member',
+    status: 'active',
+    email_verified: true,
+    suspended_until: null,
+    suspension_reason: null,
+    created_at: '2025-01-01T00:00:00Z',
+    ...over,
+  };
+}
+
+const texts = (m: Member | null) => navLinks(m).map((l) => l.text);
+
+describe('navLinks', () => {
+  it('offers sign in and register to visitors', () => {
+    expect(texts(null)).toEqual(['Home', 'Sign in', 'Register']);
+  });
+
+  it('gives members their account and sign out', () => {
+    expect(texts(member())).toEqual(['Home', 'My account', 'Sign out']);
+    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'My account', 'Sign out']);
+  });
+
+  it('adds Members for moderators and the admin pages for admins', () => {
+    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'My account', 'Members', 'Sign out']);
+    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'My account', 'Members', 'Audit log', 'Settings', 'Sign out']);
+  });
+
+  it('hides moderation from a moderator who is pending or suspended', () => {
+    expect(texts(member({ role: 'moderator', status: 'pending' }))).toEqual(['Home', 'My account', 'Sign out']);
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'My account', 'Sign out']);
+  });
+
+  it('ignores a suspension that has ended', () => {
+    const past = new Date(Date.now() - 86_400_000).toISOString();
+    expect(isSuspended(member({ suspended_until: past }))).toBe(false);
+    expect(canModerate(member({ role: 'moderator', suspended_until: past }))).toBe(true);
+  });
+});
+
+describe('currentNavHref', () => {
+  const links = navLinks(member({ role: 'admin' }));
+  it('marks the exact link, or the section a page belongs to', () => {
+    expect(currentNavHref(links, '/')).toBe('/');
+    expect(currentNavHref(links, '/members/12')).toBe('/members');
+    expect(currentNavHref(links, '/admin/audit')).toBe('/admin/audit');
+    expect(currentNavHref(links, '/register/check-email')).toBeNull();
+  });
+});
