@@ -1,0 +1,15 @@
+//! Partners in Practice: the API server behind the `partners` command.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod mail;
+pub mod metrics;
+pub mod model;
+pub mod server;
+pub mod state;
+pub mod validate;

@@ -1,0 +1,55 @@
+//! What every request handler can reach: configuration, database, sessions, mail, metrics.
+
+use std::sync::Arc;
+
+use crate::auth::password::Hasher;
+use crate::auth::sessions::SessionStore;
+use crate::auth::throttle::Throttle;
+use crate::config::Config;
+use crate::db::Db;
+use crate::mail::Mailer;
+use crate::metrics::Metrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub sessions: SessionStore,
+    pub throttle: Throttle,
+    pub hasher: Hasher,
+    pub mailer: Mailer,
+    pub metrics: Metrics,
+    pub redis: Option<redis::aio::ConnectionManager>,
+}
+
+impl AppState {
+    /// Connects to Redis when configured and wires the stores to it; otherwise everything
+    /// stays in the database and in process.
+    pub async fn build(config: Config, db: Db) -> anyhow::Result<AppState> {
+        let config = Arc::new(config);
+        let redis = match &config.redis_url {
+            Some(url) => {
+                let client = redis::Client::open(url.as_str()).map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?;
+                let conn = tokio::time::timeout(std::time::Duration::from_secs(5), redis::aio::ConnectionManager::new(client))
+                    .await
+                    .map_err(|_| anyhow::anyhow!("cannot connect to Redis at {url}: timed out"))?
+                    .map_err(|e| anyhow::anyhow!("cannot connect to Redis at {url}: {e}"))?;
+                Some(conn)
+            }
+            None => None,
+        };
+        let (sessions, throttle) = match &redis {
+            Some(conn) => (
+                SessionStore::in_redis(conn.clone(), &config.redis_prefix, config.session_idle_timeout, config.session_absolute_timeout),
+                Throttle::redis(conn.clone(), &config.redis_prefix, config.login_window),
+            ),
+            None => (
+                SessionStore::in_database(db.clone(), config.session_idle_timeout, config.session_absolute_timeout),
+                Throttle::local(config.login_window),
+            ),
+        };
+        let hasher = Hasher::new(config.argon2_concurrency)?;
+        let mailer = Mailer::new(&config)?;
+        Ok(AppState { metrics: Metrics::new()?, config, db, sessions, throttle, hasher, mailer, redis })
+    }
+}
