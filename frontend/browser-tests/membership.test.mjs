@@ -1,0 +1,195 @@
+// The membership journey in a real browser against the real server: register, confirm,
+// wait for approval, be approved, change and reset the password, and the audit trail.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { App, linkFromOutbox } from './harness.mjs';
+
+const ADMIN = { email: 'admin@nhs.example', name: 'Ada Admin', role: 'admin', password: 'admin-passphrase-0451' };
+const MODERATOR = { email: 'mod@nhs.example', name: 'Mo Moderator', role: 'moderator', password: 'moderator-passphrase-0451' };
+const NEWCOMER = {
+  email: 'someone@example.org',
+  name: 'Sam Someone',
+  organisation: 'Example Mental Health Trust',
+  jobRole: 'Approved mental health professional',
+  password: 'first-passphrase-0451',
+  changed: 'second-passphrase-0451',
+  reset: 'third-passphrase-0451',
+};
+const APPROVAL_REASON = 'Checked with the regional AMHP lead';
+
+describe('membership journey', { concurrency: false }, () => {
+  const app = new App();
+  let admin;
+  let moderator;
+  let newcomer;
+
+  before(async () => {
+    await app.start();
+    app.createUser(ADMIN);
+    app.createUser(MODERATOR);
+    admin = await app.person();
+    moderator = await app.person();
+    newcomer = await app.person();
+  });
+
+  after(async () => {
+    for (const p of [admin, moderator, newcomer]) await p?.context.close().catch(() => {});
+    await app.stop();
+  });
+
+  test('the home page explains the service and offers sign in and register', async () => {
+    await newcomer.visit('/', 'Partners in Practice');
+    const nav = newcomer.page.getByRole('navigation', { name: 'Menu' });
+    await nav.getByRole('link', { name: 'Sign in' }).waitFor();
+    await nav.getByRole('link', { name: 'Register' }).waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'Members' }).count(), 0);
+    assert.equal(await newcomer.page.locator('a.nhsuk-skip-link[href="#maincontent"]').count(), 1);
+    assert.equal(await newcomer.page.locator('header form[action="/search"] input[name="q"]').count(), 1);
+  });
+
+  test('an unknown page says so', async () => {
+    await newcomer.visit('/no-such-page', 'Page not found');
+  });
+
+  test('a signed-out visitor is asked to sign in for members-only pages', async () => {
+    await newcomer.visit('/account', 'Sign in to see this page');
+    await newcomer.page.getByRole('link', { name: 'Sign in', exact: true }).first().waitFor();
+  });
+
+  test('submitting the empty register form shows the error summary, focused', async () => {
+    await newcomer.visit('/register', 'Register');
+    await newcomer.page.getByRole('button', { name: 'Register' }).click();
+    const summary = newcomer.page.locator('.nhsuk-error-summary');
+    await summary.waitFor();
+    await newcomer.page.waitForFunction(() => document.activeElement?.classList.contains('nhsuk-error-summary'));
+    assert.match(await newcomer.page.title(), /^Error: Register - Partners in Practice$/);
+    const links = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.includes('#email') && links.includes('#region'), `summary links: ${links}`);
+    assert.equal(await newcomer.page.locator('#email-error').count(), 1);
+    await newcomer.axe('register form with errors');
+    newcomer.assertClean();
+  });
+
+  test('someone registers with an address outside the approved domains', async () => {
+    const page = newcomer.page;
+    await page.getByLabel('Email address').fill(NEWCOMER.email);
+    await page.getByLabel('Password', { exact: true }).fill(NEWCOMER.password);
+    await page.getByLabel('Your name').fill(NEWCOMER.name);
+    await page.getByLabel('Organisation').fill(NEWCOMER.organisation);
+    await page.getByLabel('Job role').fill(NEWCOMER.jobRole);
+    await page.getByRole('group', { name: 'NHS England region' }).getByRole('radio').first().check();
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.waitForURL((u) => u.pathname === '/register/check-email');
+    await newcomer.settled('Check your email');
+    assert.match(await page.locator('#maincontent').innerText(), new RegExp(NEWCOMER.email));
+  });
+
+  test('they confirm their email from the link and are told approval is needed', async () => {
+    await admin.signIn(ADMIN.email, ADMIN.password);
+    const link = await linkFromOutbox(admin, NEWCOMER.email, '/verify-email');
+    await newcomer.visit(link.pathname + link.search, 'Email address confirmed');
+    assert.match(await newcomer.page.locator('#maincontent').innerText(), /awaiting approval/i);
+  });
+
+  test('once signed in, the home page says the membership awaits approval', async () => {
+    await newcomer.signIn(NEWCOMER.email, NEWCOMER.password);
+    assert.match(await newcomer.page.locator('#maincontent').innerText(), /awaiting approval/i);
+  });
+
+  test('a pending member cannot see the members pages, in the app or the API', async () => {
+    await newcomer.visit('/members', 'You cannot see this page');
+    const api = await newcomer.page.request.get('/api/members');
+    assert.equal(api.status(), 403);
+    const nav = newcomer.page.getByRole('navigation', { name: 'Menu' });
+    assert.equal(await nav.getByRole('link', { name: 'Members' }).count(), 0);
+  });
+
+  test('a moderator approves them with a reason', async () => {
+    await moderator.signIn(MODERATOR.email, MODERATOR.password);
+    await moderator.page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Members' }).click();
+    await moderator.settled('Members');
+    const card = moderator.page.locator('.nhsuk-card', { hasText: NEWCOMER.email });
+    // Declining needs a reason.
+    await card.getByRole('button', { name: /^Decline/ }).click();
+    await moderator.page.locator('.nhsuk-error-summary').waitFor();
+    await moderator.axe('members with a decline error');
+    await card.getByLabel(/Reason for your decision/).fill(APPROVAL_REASON);
+    await card.getByRole('button', { name: /^Approve/ }).click();
+    await moderator.page.getByText(`${NEWCOMER.name} has been approved.`).waitFor();
+    await moderator.axe('members after approval');
+    moderator.assertClean();
+  });
+
+  test('suspending without a date or reason is refused before sending', async () => {
+    await moderator.visit('/members?status=all', 'Members');
+    await moderator.page.getByRole('link', { name: NEWCOMER.name }).click();
+    await moderator.settled(NEWCOMER.name);
+    await moderator.page.getByRole('button', { name: 'Suspend member' }).click();
+    await moderator.page.locator('.nhsuk-error-summary').waitFor();
+    await moderator.axe('member page with errors');
+    moderator.assertClean();
+  });
+
+  test('the approved member changes their password, signs out and back in with it', async () => {
+    await newcomer.visit('/', 'Partners in Practice');
+    assert.doesNotMatch(await newcomer.page.locator('#maincontent').innerText(), /awaiting approval/i);
+    await newcomer.page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'My account' }).click();
+    await newcomer.settled('My account');
+    await newcomer.page.getByLabel('Current password').fill(NEWCOMER.password);
+    await newcomer.page.getByLabel('New password', { exact: true }).fill(NEWCOMER.changed);
+    await newcomer.page.getByLabel('Confirm new password').fill(NEWCOMER.changed);
+    await newcomer.page.getByRole('button', { name: 'Change password' }).click();
+    await newcomer.page.getByText('Your password has been changed.').waitFor();
+    await newcomer.axe('account after password change');
+    await newcomer.signOut();
+    await newcomer.signIn(NEWCOMER.email, NEWCOMER.changed);
+    assert.match(await newcomer.h1().innerText(), new RegExp(NEWCOMER.name));
+  });
+
+  test('a wrong password shows the problem in the error summary', async () => {
+    await newcomer.signOut();
+    await newcomer.visit('/sign-in', 'Sign in');
+    await newcomer.page.getByLabel('Email address').fill(NEWCOMER.email);
+    await newcomer.page.getByLabel('Password', { exact: true }).fill('not-the-password-0000');
+    await newcomer.page.getByRole('button', { name: 'Sign in' }).click();
+    await newcomer.page.locator('.nhsuk-error-summary').waitFor();
+    await newcomer.axe('sign in with a wrong password');
+    newcomer.assertClean();
+  });
+
+  test('a forgotten password is reset from the emailed link', async () => {
+    await newcomer.visit('/forgot-password', 'Reset your password');
+    await newcomer.page.getByLabel('Email address').fill(NEWCOMER.email);
+    await newcomer.page.getByRole('button', { name: 'Send reset link' }).click();
+    await newcomer.page.getByRole('heading', { level: 1, name: 'Check your email' }).waitFor();
+    await newcomer.settled('Check your email');
+
+    const link = await linkFromOutbox(admin, NEWCOMER.email, '/reset-password');
+    await newcomer.visit(link.pathname + link.search, 'Set a new password');
+    await newcomer.page.getByLabel('New password', { exact: true }).fill(NEWCOMER.reset);
+    await newcomer.page.getByLabel('Confirm new password').fill(NEWCOMER.reset);
+    await newcomer.page.getByRole('button', { name: 'Set password' }).click();
+    await newcomer.page.getByRole('heading', { level: 1, name: 'Your password has been changed' }).waitFor();
+    await newcomer.settled('Password changed');
+    await newcomer.signIn(NEWCOMER.email, NEWCOMER.reset);
+  });
+
+  test('an admin sees the approval, with its reason, in the audit log', async () => {
+    await admin.visit('/admin/audit?action=member.approved', 'Audit log');
+    const row = admin.page.locator('tbody tr', { hasText: NEWCOMER.name });
+    await row.first().waitFor();
+    assert.match(await row.first().innerText(), new RegExp(APPROVAL_REASON));
+    assert.match(await row.first().innerText(), new RegExp(MODERATOR.name));
+  });
+
+  test('the admin pages and the member list pass axe', async () => {
+    await admin.visit('/admin/audit', 'Audit log');
+    await admin.visit('/admin/settings', 'Settings');
+    await admin.visit('/members?status=all', 'Members');
+    await admin.visit('/account', 'My account');
+  });
+
+  test('no page reported a problem', () => {
+    for (const p of [admin, moderator, newcomer]) p.assertClean();
+  });
+});
