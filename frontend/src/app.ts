@@ -116,7 +116,7 @@ export function setMember(next: Member | null): void {
 }
 
 export async function refreshMember(): Promise<Member | null> {
-  const res = await call(api.GET('/api/me'));
+  const res = await call(api.GET('/me'));
   setMember(res.ok ? res.data : null);
   return member;
 }
@@ -160,6 +160,7 @@ function makeContext(params: Record<string, string>): PageContext {
       const heading = main().querySelector<HTMLElement>('h1');
       if (heading) {
         heading.setAttribute('tabindex', '-1');
+        heading.classList.add('app-focus-target');
         heading.focus();
       }
     },
@@ -187,6 +188,7 @@ function focusHeading(target: HTMLElement): void {
   const heading = target.querySelector<HTMLElement>('h1');
   const el = summary ?? heading ?? target;
   if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+  if (el !== summary) el.classList.add('app-focus-target');
   el.focus({ preventScroll: false });
 }
 

@@ -4,7 +4,7 @@ import { api, call, type Meta } from './api/client';
 let cached: Promise<Meta | null> | null = null;
 
 export function loadMeta(): Promise<Meta | null> {
-  cached ??= call(api.GET('/api/meta')).then((r) => {
+  cached ??= call(api.GET('/meta')).then((r) => {
     if (r.ok) return r.data;
     cached = null;
     return null;

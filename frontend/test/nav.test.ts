@@ -13,8 +13,6 @@ function member(over: Partial<Member> = {}): Member {
     role: 'member',
     status: 'active',
     email_verified: true,
-    suspended_until: null,
-    suspension_reason: null,
     created_at: '2025-01-01T00:00:00Z',
     ...over,
   };

@@ -9,13 +9,13 @@ export type Problem = Schemas['Problem'];
 export type FieldError = Schemas['FieldError'];
 export type Region = Schemas['Region'];
 export type Role = Schemas['Role'];
-export type Meta = Schemas['Meta'];
-export type Session = Schemas['Session'];
+export type Meta = Schemas['MetaInfo'];
+export type Session = Schemas['SessionInfo'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type OutboxMail = Schemas['OutboxMail'];
 
 export const api = createClient<paths>({
-  baseUrl: '',
+  baseUrl: '/api',
   credentials: 'same-origin',
   headers: { Accept: 'application/json, application/problem+json' },
 });

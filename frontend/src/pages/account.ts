@@ -12,7 +12,7 @@ const PROFILE_IDS = { display_name: 'display-name', organisation: 'organisation'
 const PASSWORD_IDS = { current: 'current-password', new: 'new-password', confirm: 'confirm-new-password' };
 
 export async function accountPage(ctx: PageContext): Promise<void> {
-  const [meta, sessionsRes] = await Promise.all([loadMeta(), call(api.GET('/api/me/sessions'))]);
+  const [meta, sessionsRes] = await Promise.all([loadMeta(), call(api.GET('/me/sessions'))]);
   if (!ctx.isCurrent()) return;
   if (!sessionsRes.ok) {
     ctx.showProblem(sessionsRes.problem);
@@ -91,7 +91,7 @@ export async function accountPage(ctx: PageContext): Promise<void> {
                         ${s.user_agent || 'Unknown browser'}${s.ip ? html`<br />${s.ip}` : nothing}
                         ${s.current ? html`<br /><span class="app-session-list__current">This device</span>` : nothing}
                       </td>
-                      <td class="nhsuk-table__cell">${formatDateTime(s.last_seen_at)}<br />Signed in ${formatDateTime(s.created_at)}</td>
+                      <td class="nhsuk-table__cell">${formatDateTime(s.last_seen_at)}<br />Signed in on ${formatDateTime(s.created_at)}</td>
                       <td class="nhsuk-table__cell">
                         ${s.current
                           ? nothing
@@ -111,7 +111,7 @@ export async function accountPage(ctx: PageContext): Promise<void> {
   };
 
   const reloadSessions = async () => {
-    const res = await call(api.GET('/api/me/sessions'));
+    const res = await call(api.GET('/me/sessions'));
     if (res.ok) sessions = res.data.items;
   };
 
@@ -131,7 +131,7 @@ export async function accountPage(ctx: PageContext): Promise<void> {
       },
       send: (v) =>
         call(
-          api.PATCH('/api/me', {
+          api.PATCH('/me', {
             body: {
               display_name: v.display_name.trim(),
               organisation: v.organisation.trim(),
@@ -161,7 +161,7 @@ export async function accountPage(ctx: PageContext): Promise<void> {
         sessionsError = NO_ERRORS;
         rerender();
       },
-      send: (v) => call(api.POST('/api/me/password', { body: { current: v.current, new: v.new } })),
+      send: (v) => call(api.POST('/me/password', { body: { current: v.current, new: v.new } })),
       onSuccess: async () => {
         password.values = {};
         message = 'Your password has been changed. You have been signed out on every other device.';
@@ -172,7 +172,7 @@ export async function accountPage(ctx: PageContext): Promise<void> {
 
   const revoke = async (event: Event, session: Session) => {
     event.preventDefault();
-    const res = await call(api.DELETE('/api/me/sessions/{id}', { params: { path: { id: session.id } } }));
+    const res = await call(api.DELETE('/me/sessions/{id}', { params: { path: { id: session.id } } }));
     if (!ctx.isCurrent()) return;
     if (res.ok) {
       sessionsError = NO_ERRORS;

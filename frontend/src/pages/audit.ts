@@ -45,7 +45,7 @@ export async function auditPage(ctx: PageContext): Promise<void> {
     ...(dayBound(from, false) ? { from: dayBound(from, false) } : {}),
     ...(dayBound(to, true) ? { to: dayBound(to, true) } : {}),
   };
-  const first = await call(api.GET('/api/admin/audit', { params: { query } }));
+  const first = await call(api.GET('/admin/audit', { params: { query } }));
   if (!ctx.isCurrent()) return;
   if (!first.ok && (first.problem.status === 401 || first.problem.status === 403)) {
     ctx.showProblem(first.problem);
@@ -123,7 +123,7 @@ export async function auditPage(ctx: PageContext): Promise<void> {
   const more = async (event: Event) => {
     event.preventDefault();
     if (!nextCursor) return;
-    const res = await call(api.GET('/api/admin/audit', { params: { query: { ...query, cursor: nextCursor } } }));
+    const res = await call(api.GET('/admin/audit', { params: { query: { ...query, cursor: nextCursor } } }));
     if (!ctx.isCurrent()) return;
     if (res.ok) {
       entries = [...entries, ...res.data.items];

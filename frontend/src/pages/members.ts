@@ -60,8 +60,8 @@ async function decide(event: Event, member: Member): Promise<{ member?: Member; 
   const path = { params: { path: { id: member.id } } };
   const res =
     decision === 'approve'
-      ? await call(api.POST('/api/members/{id}/approve', { ...path, body: reason ? { reason } : {} }))
-      : await call(api.POST('/api/members/{id}/decline', { ...path, body: { reason } }));
+      ? await call(api.POST('/members/{id}/approve', { ...path, body: reason ? { reason } : {} }))
+      : await call(api.POST('/members/{id}/decline', { ...path, body: { reason } }));
   if (res.ok) return { member: res.data, errors: NO_ERRORS };
   return { errors: problemToFormErrors(res.problem, fieldIds) };
 }
@@ -69,7 +69,7 @@ async function decide(event: Event, member: Member): Promise<{ member?: Member; 
 export async function membersPage(ctx: PageContext): Promise<void> {
   const filter: Filter = ctx.query.get('status') === 'all' ? 'all' : 'pending';
   const meta = await loadMeta();
-  const first = await call(api.GET('/api/members', { params: { query: filter === 'pending' ? { status: 'pending', limit: 50 } : { limit: 50 } } }));
+  const first = await call(api.GET('/members', { params: { query: filter === 'pending' ? { status: 'pending', limit: 50 } : { limit: 50 } } }));
   if (!ctx.isCurrent()) return;
   if (!first.ok) {
     ctx.showProblem(first.problem);
@@ -167,7 +167,7 @@ export async function membersPage(ctx: PageContext): Promise<void> {
     event.preventDefault();
     if (!nextCursor) return;
     const query = filter === 'pending' ? { status: 'pending' as const, limit: 50, cursor: nextCursor } : { limit: 50, cursor: nextCursor };
-    const res = await call(api.GET('/api/members', { params: { query } }));
+    const res = await call(api.GET('/members', { params: { query } }));
     if (!ctx.isCurrent()) return;
     if (res.ok) {
       members = [...members, ...res.data.items];
@@ -190,7 +190,7 @@ export async function memberPage(ctx: PageContext): Promise<void> {
     ctx.showProblem({ type: 'about:blank', title: 'Page not found', status: 404 });
     return;
   }
-  const [meta, res] = await Promise.all([loadMeta(), call(api.GET('/api/members/{id}', { params: { path: { id } } }))]);
+  const [meta, res] = await Promise.all([loadMeta(), call(api.GET('/members/{id}', { params: { path: { id } } }))]);
   if (!ctx.isCurrent()) return;
   if (!res.ok) {
     ctx.showProblem(res.problem);
@@ -200,12 +200,15 @@ export async function memberPage(ctx: PageContext): Promise<void> {
   let errors: FormErrors = NO_ERRORS;
   let message: string | null = null;
   let busy = false;
+  // Which form the current errors belong to, so a message shows beside the right field.
+  type FormKey = 'decide' | 'role' | 'suspend' | 'unsuspend';
+  let errorsIn: FormKey | null = null;
+  const fieldsFor = (key: FormKey): Record<string, string> => (errorsIn === key ? errors.fields : {});
   const isAdmin = canAdminister(ctx.member);
   const isSelf = ctx.member?.id === member.id;
 
   const rerender = () => {
     const suspended = isSuspended(member);
-    const f = errors.fields;
     ctx.show(
       `${hasErrors(errors) ? 'Error: ' : ''}${member.display_name}`,
       html`${backLink('/members?status=all', 'All members')}
@@ -232,14 +235,14 @@ export async function memberPage(ctx: PageContext): Promise<void> {
 
             ${member.status === 'pending'
               ? html`<h2>Approve or decline</h2>
-                  ${decisionForm(member, errors, busy, onDecide)}`
+                  ${decisionForm(member, errorsIn === 'decide' ? errors : NO_ERRORS, busy, onDecide)}`
               : nothing}
 
             ${isAdmin && !isSelf
               ? html`<h2>Change role</h2>
                   <form novalidate @submit=${onRole}>
-                    ${selectField({ id: 'role', name: 'role', label: 'Role', choices: ROLES.map((r) => ({ value: r, text: ROLE_TEXT[r] })), value: member.role, error: f.role })}
-                    ${textareaField({ id: 'role-reason', name: 'reason', label: 'Reason (optional)', rows: 2, error: f.role_reason })}
+                    ${selectField({ id: 'role', name: 'role', label: 'Role', choices: ROLES.map((r) => ({ value: r, text: ROLE_TEXT[r] })), value: member.role, error: fieldsFor('role').role })}
+                    ${textareaField({ id: 'role-reason', name: 'reason', label: 'Reason (optional)', rows: 2, error: fieldsFor('role').reason })}
                     ${button('Change role', { disabled: busy })}
                   </form>`
               : nothing}
@@ -249,14 +252,14 @@ export async function memberPage(ctx: PageContext): Promise<void> {
               : suspended
                 ? html`<h2>Lift the suspension</h2>
                     <form novalidate @submit=${onUnsuspend}>
-                      ${textareaField({ id: 'unsuspend-reason', name: 'reason', label: 'Reason (optional)', rows: 2, error: f.unsuspend_reason })}
+                      ${textareaField({ id: 'unsuspend-reason', name: 'reason', label: 'Reason (optional)', rows: 2, error: fieldsFor('unsuspend').reason })}
                       ${button('Lift suspension', { disabled: busy })}
                     </form>`
                 : html`<h2>Suspend</h2>
                     <p>A suspended member can sign in and read, but cannot post or change their profile.</p>
                     <form novalidate @submit=${onSuspend}>
-                      ${inputField({ id: 'until', name: 'until', label: 'Suspended until', hint: `The last day of the suspension, for example ${formatDate(new Date(Date.now() + 7 * 864e5).toISOString())}`, type: 'date', error: f.until, width: 'one-half' })}
-                      ${textareaField({ id: 'suspend-reason', name: 'reason', label: 'Reason', hint: 'The member sees this reason', rows: 2, error: f.reason })}
+                      ${inputField({ id: 'until', name: 'until', label: 'Suspended until', hint: `The last day of the suspension, for example ${formatDate(new Date(Date.now() + 7 * 864e5).toISOString())}`, type: 'date', error: fieldsFor('suspend').until, width: 'one-half' })}
+                      ${textareaField({ id: 'suspend-reason', name: 'reason', label: 'Reason', hint: 'The member sees this reason', rows: 2, error: fieldsFor('suspend').reason })}
                       ${button('Suspend member', { warning: true, disabled: busy })}
                     </form>`}
           </div>
@@ -264,7 +267,7 @@ export async function memberPage(ctx: PageContext): Promise<void> {
     );
   };
 
-  const finish = (res: { ok: true; data: Member } | { ok: false; problem: Parameters<typeof problemToFormErrors>[0] }, done: string, fieldIds: Record<string, string>) => {
+  const finish = (key: FormKey, res: { ok: true; data: Member } | { ok: false; problem: Parameters<typeof problemToFormErrors>[0] }, done: string, fieldIds: Record<string, string>) => {
     busy = false;
     if (!ctx.isCurrent()) return;
     if (res.ok) {
@@ -275,12 +278,14 @@ export async function memberPage(ctx: PageContext): Promise<void> {
       return;
     }
     errors = problemToFormErrors(res.problem, fieldIds);
+    errorsIn = key;
     message = null;
     rerender();
     ctx.focusErrorSummary();
   };
 
-  const fail = (fields: Record<string, string>, ids: Record<string, string>) => {
+  const fail = (key: FormKey, fields: Record<string, string>, ids: Record<string, string>) => {
+    errorsIn = key;
     errors = {
       title: 'There is a problem',
       items: Object.entries(fields).map(([k, text]) => ({ text, href: `#${ids[k]}` })),
@@ -303,6 +308,7 @@ export async function memberPage(ctx: PageContext): Promise<void> {
       rerender();
     } else {
       errors = result.errors;
+      errorsIn = 'decide';
       message = null;
       rerender();
       ctx.focusErrorSummary();
@@ -315,8 +321,8 @@ export async function memberPage(ctx: PageContext): Promise<void> {
     const role = data.get('role') as Role;
     const reason = ((data.get('reason') as string) ?? '').trim();
     busy = true;
-    const res = await call(api.PATCH('/api/members/{id}', { params: { path: { id: member.id } }, body: reason ? { role, reason } : { role } }));
-    finish(res, `Role changed to ${ROLE_TEXT[role].toLowerCase()}.`, { role: 'role', reason: 'role-reason' });
+    const res = await call(api.PATCH('/members/{id}', { params: { path: { id: member.id } }, body: reason ? { role, reason } : { role } }));
+    finish('role', res, `Role changed to ${ROLE_TEXT[role].toLowerCase()}.`, { role: 'role', reason: 'role-reason' });
   };
 
   const onSuspend = async (event: Event) => {
@@ -332,20 +338,20 @@ export async function memberPage(ctx: PageContext): Promise<void> {
     else if (end.getTime() <= Date.now()) problems.until = 'The last day of the suspension must be today or in the future';
     if (!reason) problems.reason = 'Enter a reason for the suspension';
     if (Object.keys(problems).length || !end) {
-      fail(problems, ids);
+      fail('suspend', problems, ids);
       return;
     }
     busy = true;
-    const res = await call(api.POST('/api/members/{id}/suspend', { params: { path: { id: member.id } }, body: { until: end.toISOString(), reason } }));
-    finish(res, `${member.display_name} is suspended until ${formatDateTime(end.toISOString())}.`, ids);
+    const res = await call(api.POST('/members/{id}/suspend', { params: { path: { id: member.id } }, body: { until: end.toISOString(), reason } }));
+    finish('suspend', res, `${member.display_name} is suspended until ${formatDateTime(end.toISOString())}.`, ids);
   };
 
   const onUnsuspend = async (event: Event) => {
     event.preventDefault();
     const reason = ((new FormData(event.currentTarget as HTMLFormElement).get('reason') as string) ?? '').trim();
     busy = true;
-    const res = await call(api.POST('/api/members/{id}/unsuspend', { params: { path: { id: member.id } }, body: reason ? { reason } : {} }));
-    finish(res, 'The suspension has been lifted.', { reason: 'unsuspend-reason' });
+    const res = await call(api.POST('/members/{id}/unsuspend', { params: { path: { id: member.id } }, body: reason ? { reason } : {} }));
+    finish('unsuspend', res, 'The suspension has been lifted.', { reason: 'unsuspend-reason' });
   };
 
   rerender();

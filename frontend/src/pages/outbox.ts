@@ -8,7 +8,7 @@ import { formatDateTime } from '../ui';
 export async function outboxPage(ctx: PageContext): Promise<void> {
   const to = ctx.query.get('to') ?? '';
   const query = { limit: 20, ...(to ? { to } : {}) };
-  const first = await call(api.GET('/api/admin/outbox', { params: { query } }));
+  const first = await call(api.GET('/admin/outbox', { params: { query } }));
   if (!ctx.isCurrent()) return;
   if (!first.ok && (first.problem.status === 401 || first.problem.status === 403)) {
     ctx.showProblem(first.problem);
@@ -51,7 +51,7 @@ export async function outboxPage(ctx: PageContext): Promise<void> {
   const more = async (event: Event) => {
     event.preventDefault();
     if (!nextCursor) return;
-    const res = await call(api.GET('/api/admin/outbox', { params: { query: { ...query, cursor: nextCursor } } }));
+    const res = await call(api.GET('/admin/outbox', { params: { query: { ...query, cursor: nextCursor } } }));
     if (!ctx.isCurrent()) return;
     if (res.ok) {
       mails = [...mails, ...res.data.items];

@@ -39,7 +39,7 @@ export function forgotPasswordPage(ctx: PageContext): void {
       fieldIds,
       rules: { email: [required('Enter your email address'), email()] },
       rerender,
-      send: (v) => call(api.POST('/api/auth/password-reset', { body: { email: v.email.trim() } })),
+      send: (v) => call(api.POST('/auth/password-reset', { body: { email: v.email.trim() } })),
       onSuccess: () => {
         sent = true;
         rerender();
@@ -98,7 +98,7 @@ export function resetPasswordPage(ctx: PageContext): void {
         confirm: [required('Confirm your new password'), (v) => (v !== state.values.password ? 'The passwords do not match' : null)],
       },
       rerender,
-      send: (v) => call(api.POST('/api/auth/password-reset/confirm', { body: { token, password: v.password } })),
+      send: (v) => call(api.POST('/auth/password-reset/confirm', { body: { token, password: v.password } })),
       onSuccess: () => {
         done = true;
         ctx.setMember(null);

@@ -67,7 +67,7 @@ export async function registerPage(ctx: PageContext): Promise<void> {
       rerender,
       send: (v) =>
         call(
-          api.POST('/api/auth/register', {
+          api.POST('/auth/register', {
             body: {
               email: v.email.trim(),
               password: v.password,
@@ -112,7 +112,7 @@ export function checkEmailPage(ctx: PageContext): void {
   const resend = async (event: Event) => {
     event.preventDefault();
     if (!address) return;
-    await call(api.POST('/api/auth/resend-verification', { body: { email: address } }));
+    await call(api.POST('/auth/resend-verification', { body: { email: address } }));
     resent = true;
     rerender();
   };

@@ -17,7 +17,7 @@ export function parseDomains(text: string): string[] {
 }
 
 export async function settingsPage(ctx: PageContext): Promise<void> {
-  const res = await call(api.GET('/api/admin/settings'));
+  const res = await call(api.GET('/admin/settings'));
   if (!ctx.isCurrent()) return;
   if (!res.ok) {
     ctx.showProblem(res.problem);
@@ -56,7 +56,7 @@ export async function settingsPage(ctx: PageContext): Promise<void> {
         message = null;
         rerender();
       },
-      send: (v) => call(api.PUT('/api/admin/settings', { body: { approved_domains: parseDomains(v.approved_domains ?? '') } })),
+      send: (v) => call(api.PUT('/admin/settings', { body: { approved_domains: parseDomains(v.approved_domains ?? '') } })),
       onSuccess: (data) => {
         state.values = { approved_domains: data.approved_domains.join('\n') };
         message = 'Settings saved.';

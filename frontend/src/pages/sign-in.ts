@@ -40,7 +40,7 @@ export function signInPage(ctx: PageContext): void {
       fieldIds: FIELD_IDS,
       rules: { email: [required('Enter your email address'), email()], password: [required('Enter your password')] },
       rerender,
-      send: (v) => call(api.POST('/api/auth/login', { body: { email: v.email.trim(), password: v.password } })),
+      send: (v) => call(api.POST('/auth/login', { body: { email: v.email.trim(), password: v.password } })),
       onSuccess: (member) => {
         ctx.setMember(member);
         ctx.navigate(next);
@@ -51,7 +51,7 @@ export function signInPage(ctx: PageContext): void {
 
 export async function signOutPage(ctx: PageContext): Promise<void> {
   if (ctx.member) {
-    const res = await call(api.POST('/api/auth/logout'));
+    const res = await call(api.POST('/auth/logout'));
     if (!ctx.isCurrent()) return;
     if (!res.ok && res.problem.status !== 401) {
       ctx.showProblem(res.problem);

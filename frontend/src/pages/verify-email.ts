@@ -14,7 +14,7 @@ export async function verifyEmailPage(ctx: PageContext): Promise<void> {
     );
     return;
   }
-  const res = await call(api.POST('/api/auth/verify-email', { body: { token } }));
+  const res = await call(api.POST('/auth/verify-email', { body: { token } }));
   if (!ctx.isCurrent()) return;
   // The token is spent either way; keep it out of the address bar and history.
   history.replaceState(null, '', '/verify-email');
