@@ -148,6 +148,12 @@ export class Person {
     await this.page.waitForLoadState('load');
     await this.page.waitForFunction(() => document.querySelector('#maincontent h1') !== null);
     if (expectedTitle) await this.page.waitForFunction((t) => document.title.startsWith(t), expectedTitle);
+    // After a page change focus starts at its heading (or its error summary), as a reader would expect.
+    const focused = await this.page.evaluate(() => {
+      const el = document.activeElement;
+      return el?.matches('#maincontent h1, #maincontent .nhsuk-error-summary') ? 'ok' : (el?.outerHTML.slice(0, 120) ?? 'nothing');
+    });
+    assert.equal(focused, 'ok', `focus is not on the main heading of ${this.page.url()}`);
     await this.axe();
     this.assertClean();
   }

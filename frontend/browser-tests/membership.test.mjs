@@ -146,6 +146,21 @@ describe('membership journey', { concurrency: false }, () => {
     assert.match(await newcomer.h1().innerText(), new RegExp(NEWCOMER.name));
   });
 
+  test('the member signs out another session from their account', async () => {
+    const elsewhere = await app.person();
+    await elsewhere.signIn(NEWCOMER.email, NEWCOMER.changed);
+    await newcomer.visit('/account', 'My account');
+    const buttons = newcomer.page.getByRole('button', { name: /^Sign out this session/ });
+    assert.equal(await buttons.count(), 1);
+    await buttons.first().click();
+    await newcomer.page.getByText('That session has been signed out.').waitFor();
+    assert.equal(await buttons.count(), 0);
+    await newcomer.axe('account after signing out a session');
+    const me = await elsewhere.page.request.get('/api/me');
+    assert.equal(me.status(), 401);
+    await elsewhere.close();
+  });
+
   test('a wrong password shows the problem in the error summary', async () => {
     await newcomer.signOut();
     await newcomer.visit('/sign-in', 'Sign in');
@@ -180,6 +195,41 @@ describe('membership journey', { concurrency: false }, () => {
     await row.first().waitFor();
     assert.match(await row.first().innerText(), new RegExp(APPROVAL_REASON));
     assert.match(await row.first().innerText(), new RegExp(MODERATOR.name));
+  });
+
+  test('an admin suspends the member with a reason, the member sees why, and the admin lifts it', async () => {
+    await admin.visit('/members?status=all', 'Members');
+    await admin.page.getByRole('link', { name: NEWCOMER.name }).click();
+    await admin.settled(NEWCOMER.name);
+    const nextYear = new Date().getUTCFullYear() + 1;
+    await admin.page.getByLabel('Suspended until').fill(`${nextYear}-01-31`);
+    await admin.page.getByLabel('Reason', { exact: true }).fill('Shared a person-identifiable case note');
+    await admin.page.getByRole('button', { name: 'Suspend member' }).click();
+    await admin.page.getByText(`${NEWCOMER.name} is suspended until`).waitFor();
+    await admin.axe('member page after suspension');
+
+    await newcomer.visit('/', 'Partners in Practice');
+    const home = await newcomer.page.locator('#maincontent').innerText();
+    assert.match(home, /suspended until .*31 January/i);
+    assert.match(home, /Shared a person-identifiable case note/);
+
+    await admin.page.getByLabel('Reason (optional)').last().fill('Note removed and discussed');
+    await admin.page.getByRole('button', { name: 'Lift suspension' }).click();
+    await admin.page.getByText('The suspension has been lifted.').waitFor();
+    await newcomer.visit('/', 'Partners in Practice');
+    assert.doesNotMatch(await newcomer.page.locator('#maincontent').innerText(), /suspended/i);
+  });
+
+  test('an admin saves the approved domains', async () => {
+    await admin.visit('/admin/settings', 'Settings');
+    const box = admin.page.getByLabel('Approved email domains');
+    const before = await box.inputValue();
+    await box.fill(`${before}
+example.net`.trim());
+    await admin.page.getByRole('button', { name: 'Save settings' }).click();
+    await admin.page.getByText('Settings saved.').waitFor();
+    assert.match(await box.inputValue(), /example\.net/);
+    await admin.axe('settings after saving');
   });
 
   test('the admin pages and the member list pass axe', async () => {
