@@ -1,0 +1,13 @@
+//! Integration tests, one binary. Every test runs against a fresh SQLite file, and against a
+//! fresh PostgreSQL database too when TEST_DATABASE_URL is set; Redis-backed paths run when
+//! TEST_REDIS_URL is set.
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+
+mod accounts;
+mod bad_input;
+mod common;
+mod config;
+mod members;
+mod migrations;
+mod ops;
+mod redis_backed;
