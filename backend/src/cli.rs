@@ -14,7 +14,11 @@ use crate::model::{MemberStatus, Region, Role};
 use crate::validate;
 
 #[derive(Parser)]
-#[command(name = "partners", version, about = "Partners in Practice: a community of practice for NHS mental health social workers")]
+#[command(
+    name = "partners",
+    version,
+    about = "Partners in Practice: a community of practice for NHS mental health social workers"
+)]
 pub struct Cli {
     /// A TOML file with configuration keys in lower case (the environment wins over it).
     #[arg(long, global = true, value_name = "FILE")]
@@ -102,7 +106,10 @@ pub fn main() -> std::process::ExitCode {
         }
     };
     init_logging(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("partners: cannot start the runtime: {e}");
@@ -119,8 +126,11 @@ pub fn main() -> std::process::ExitCode {
 }
 
 fn init_logging(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),
@@ -141,7 +151,9 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let db = connect(&config).await?;
             tokio::task::spawn_blocking(move || migrate(&db, action)).await?
         }
-        Command::User { action: UserAction::Create(args) } => {
+        Command::User {
+            action: UserAction::Create(args),
+        } => {
             let db = connect(&config).await?;
             migrate_up(&db).await?;
             let password = if args.password_stdin {
@@ -153,14 +165,20 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             };
             let generated = !args.password_stdin;
             let public_url = config.public_url.clone();
-            let email = tokio::task::spawn_blocking(move || create_user(&db, &args, &password, &public_url, generated)).await??;
+            let email = tokio::task::spawn_blocking(move || {
+                create_user(&db, &args, &password, &public_url, generated)
+            })
+            .await??;
             println!("created {email}");
             Ok(())
         }
         Command::Demo => {
             let db = connect(&config).await?;
             migrate_up(&db).await?;
-            let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> { Ok(crate::demo::load(&mut *db.get()?)?) }).await??;
+            let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                Ok(crate::demo::load(&mut *db.get()?)?)
+            })
+            .await??;
             match report {
                 Some(r) => print_demo(&config, &r),
                 None => println!("The demo content is already loaded."),
@@ -175,7 +193,8 @@ async fn migrate_up(db: &Db) -> anyhow::Result<Vec<String>> {
     let db = db.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<String>> {
         let mut conn = db.get()?;
-        crate::db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!("migrating the database: {e}"))
+        crate::db::migrations::run_pending(&mut conn)
+            .map_err(|e| anyhow::anyhow!("migrating the database: {e}"))
     })
     .await?
 }
@@ -184,7 +203,8 @@ fn migrate(db: &Db, action: MigrateAction) -> anyhow::Result<()> {
     let mut conn = db.get()?;
     match action {
         MigrateAction::Up => {
-            let applied = crate::db::migrations::run_pending(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let applied = crate::db::migrations::run_pending(&mut conn)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             if applied.is_empty() {
                 println!("Nothing to apply: the database is up to date.");
             }
@@ -193,12 +213,16 @@ fn migrate(db: &Db, action: MigrateAction) -> anyhow::Result<()> {
             }
         }
         MigrateAction::Status => {
-            for (name, applied) in crate::db::migrations::status(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))? {
+            for (name, applied) in
+                crate::db::migrations::status(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?
+            {
                 println!("{} {name}", if applied { "[x]" } else { "[ ]" });
             }
         }
         MigrateAction::Down { steps } => {
-            for m in crate::db::migrations::revert(&mut conn, steps).map_err(|e| anyhow::anyhow!("{e}"))? {
+            for m in crate::db::migrations::revert(&mut conn, steps)
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
                 println!("reverted {m}");
             }
         }
@@ -206,13 +230,23 @@ fn migrate(db: &Db, action: MigrateAction) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn create_user(db: &Db, args: &CreateUser, password: &str, public_url: &str, generated: bool) -> anyhow::Result<String> {
-    let email = validate::canonical_email(&args.email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
+fn create_user(
+    db: &Db,
+    args: &CreateUser,
+    password: &str,
+    public_url: &str,
+    generated: bool,
+) -> anyhow::Result<String> {
+    let email =
+        validate::canonical_email(&args.email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
     let name = validate::display_name(&args.name).map_err(|m| anyhow::anyhow!("--name: {m}"))?;
     let role = Role::parse(&args.role).ok_or_else(|| anyhow::anyhow!("--role: unknown role"))?;
-    let region = Region::parse(&args.region).ok_or_else(|| anyhow::anyhow!("--region: unknown region"))?;
-    let organisation = validate::short_text(&args.organisation, 120, "empty").map_err(|m| anyhow::anyhow!("--organisation: {m}"))?;
-    let job_role = validate::short_text(&args.job_role, 100, "empty").map_err(|m| anyhow::anyhow!("--job-role: {m}"))?;
+    let region =
+        Region::parse(&args.region).ok_or_else(|| anyhow::anyhow!("--region: unknown region"))?;
+    let organisation = validate::short_text(&args.organisation, 120, "empty")
+        .map_err(|m| anyhow::anyhow!("--organisation: {m}"))?;
+    let job_role = validate::short_text(&args.job_role, 100, "empty")
+        .map_err(|m| anyhow::anyhow!("--job-role: {m}"))?;
     validate::password(password, &email).map_err(|m| anyhow::anyhow!("password: {m}"))?;
     let hash = crate::auth::password::Hasher::hash_now(password)?;
     let key = validate::display_name_key(&name);
@@ -223,7 +257,11 @@ fn create_user(db: &Db, args: &CreateUser, password: &str, public_url: &str, gen
     if User::display_name_key_taken(&mut conn, &key, None)? {
         anyhow::bail!("--name: that name is taken or looks too like one that is");
     }
-    let status = if args.verified { MemberStatus::Active } else { MemberStatus::Unverified };
+    let status = if args.verified {
+        MemberStatus::Active
+    } else {
+        MemberStatus::Unverified
+    };
     let token = crate::auth::random_token();
     diesel::Connection::transaction::<_, crate::db::DbError, _>(&mut *conn, |c| {
         let at = crate::db::now();
@@ -244,7 +282,12 @@ fn create_user(db: &Db, args: &CreateUser, password: &str, public_url: &str, gen
                 updated_at: at,
             },
         )?;
-        NewAudit::member(None, "member.registered", user.id).details(&format!("created from the command line as {}", role.as_str())).write(c)?;
+        NewAudit::member(None, "member.registered", user.id)
+            .details(&format!(
+                "created from the command line as {}",
+                role.as_str()
+            ))
+            .write(c)?;
         if !args.verified {
             AccountToken::insert(
                 c,
@@ -261,7 +304,9 @@ fn create_user(db: &Db, args: &CreateUser, password: &str, public_url: &str, gen
                 c,
                 &email,
                 "Confirm your e-mail address for Partners in Practice",
-                &format!("Dear {name},\n\nAn account was created for you. Confirm your address:\n{public_url}/verify-email?token={token}\n"),
+                &format!(
+                    "Dear {name},\n\nAn account was created for you. Confirm your address:\n{public_url}/verify-email?token={token}\n"
+                ),
             )?;
         }
         Ok(())
@@ -278,12 +323,21 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
     for m in migrate_up(&db).await? {
         tracing::info!(migration = %m, "applied");
     }
-    std::fs::create_dir_all(config.index_dir()).map_err(|e| anyhow::anyhow!("DATA_DIR: cannot create {}: {e}", config.index_dir().display()))?;
+    std::fs::create_dir_all(config.index_dir()).map_err(|e| {
+        anyhow::anyhow!(
+            "DATA_DIR: cannot create {}: {e}",
+            config.index_dir().display()
+        )
+    })?;
     if !no_demo {
         let db2 = db.clone();
         let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = db2.get()?;
-            if crate::db::migrations::is_empty(&mut conn)? { Ok(crate::demo::load(&mut conn)?) } else { Ok(None) }
+            if crate::db::migrations::is_empty(&mut conn)? {
+                Ok(crate::demo::load(&mut conn)?)
+            } else {
+                Ok(None)
+            }
         })
         .await??;
         if let Some(r) = report {
@@ -313,9 +367,14 @@ fn print_demo(config: &Config, r: &crate::demo::DemoReport) {
             println!("  Sign in at {}/sign-in", config.public_url);
             println!("    e-mail:   {}", r.admin_email);
             println!("    password: {pw}");
-            println!("  (shown once; to make another admin: partners user create --role admin --email ... --name ... --verified)");
+            println!(
+                "  (shown once; to make another admin: partners user create --role admin --email ... --name ... --verified)"
+            );
         }
-        None => println!("  The demo admin {} already existed; its password is unchanged.", r.admin_email),
+        None => println!(
+            "  The demo admin {} already existed; its password is unchanged.",
+            r.admin_email
+        ),
     }
     println!();
 }

@@ -11,31 +11,115 @@ use ipnet::IpNet;
 /// Every configuration key with its default and meaning. Environment variables use these names;
 /// a TOML file uses the same names in lower case.
 pub const KEYS: &[(&str, &str, &str)] = &[
-    ("DATABASE_URL", "sqlite://$DATA_DIR/partners.db", "sqlite://PATH for the embedded default, postgres://... for PostgreSQL"),
-    ("DATA_DIR", "./data", "where the SQLite file, the search index and attachments live"),
+    (
+        "DATABASE_URL",
+        "sqlite://$DATA_DIR/partners.db",
+        "sqlite://PATH for the embedded default, postgres://... for PostgreSQL",
+    ),
+    (
+        "DATA_DIR",
+        "./data",
+        "where the SQLite file, the search index and attachments live",
+    ),
     ("BIND", "127.0.0.1:8080", "address and port to listen on"),
-    ("PUBLIC_URL", "http://localhost:8080", "the address people use; https turns on Secure __Host- cookies and HSTS"),
-    ("REDIS_URL", "", "optional: sessions, login throttling and cross-node events in Redis"),
-    ("REDIS_PREFIX", "pip:", "prefix for every Redis key, so several deployments can share one Redis"),
-    ("SMTP_URL", "", "optional: smtp://user:pass@host:587 (smtps:// for TLS); without it mail stays in the outbox table and the log"),
-    ("MAIL_FROM", "Partners in Practice <no-reply@localhost>", "sender of every e-mail"),
+    (
+        "PUBLIC_URL",
+        "http://localhost:8080",
+        "the address people use; https turns on Secure __Host- cookies and HSTS",
+    ),
+    (
+        "REDIS_URL",
+        "",
+        "optional: sessions, login throttling and cross-node events in Redis",
+    ),
+    (
+        "REDIS_PREFIX",
+        "pip:",
+        "prefix for every Redis key, so several deployments can share one Redis",
+    ),
+    (
+        "SMTP_URL",
+        "",
+        "optional: smtp://user:pass@host:587 (smtps:// for TLS); without it mail stays in the outbox table and the log",
+    ),
+    (
+        "MAIL_FROM",
+        "Partners in Practice <no-reply@localhost>",
+        "sender of every e-mail",
+    ),
     ("LOG_FORMAT", "pretty", "pretty or json"),
-    ("LOG_FILTER", "info", "tracing filter, e.g. info,backend=debug"),
-    ("FRONTEND_DIR", "frontend/dist", "the built frontend served at /"),
+    (
+        "LOG_FILTER",
+        "info",
+        "tracing filter, e.g. info,backend=debug",
+    ),
+    (
+        "FRONTEND_DIR",
+        "frontend/dist",
+        "the built frontend served at /",
+    ),
     ("DB_POOL_SIZE", "10", "database connections per process"),
-    ("SESSION_IDLE_TIMEOUT", "12h", "a session unused this long ends"),
-    ("SESSION_ABSOLUTE_TIMEOUT", "30d", "a session ends this long after sign-in, used or not"),
-    ("LOGIN_MAX_FAILURES", "10", "failed sign-ins on one account within LOGIN_WINDOW before 429"),
+    (
+        "SESSION_IDLE_TIMEOUT",
+        "12h",
+        "a session unused this long ends",
+    ),
+    (
+        "SESSION_ABSOLUTE_TIMEOUT",
+        "30d",
+        "a session ends this long after sign-in, used or not",
+    ),
+    (
+        "LOGIN_MAX_FAILURES",
+        "10",
+        "failed sign-ins on one account within LOGIN_WINDOW before 429",
+    ),
     ("LOGIN_WINDOW", "15m", "the login throttling window"),
-    ("APPROVED_DOMAINS", "nhs.net,nhs.uk,*.nhs.uk,*.gov.uk", "initial value of the approved e-mail domains setting"),
-    ("MAX_BODY_BYTES", "1048576", "largest request body read, in bytes"),
-    ("TRUSTED_PROXIES", "", "comma-separated IPs or CIDRs whose X-Forwarded-For is believed"),
-    ("CORS_ORIGINS", "", "comma-separated extra origins allowed to make requests"),
-    ("ARGON2_CONCURRENCY", "number of CPUs", "password hashes computed at once"),
-    ("VERIFY_TOKEN_TTL", "48h", "how long an e-mail verification link works"),
-    ("RESET_TOKEN_TTL", "1h", "how long a password reset link works"),
-    ("SHUTDOWN_GRACE", "30s", "how long in-flight requests may take to finish on SIGTERM/SIGINT"),
-    ("CONFIG_FILE", "", "optional TOML file with any of these keys in lower case"),
+    (
+        "APPROVED_DOMAINS",
+        "nhs.net,nhs.uk,*.nhs.uk,*.gov.uk",
+        "initial value of the approved e-mail domains setting",
+    ),
+    (
+        "MAX_BODY_BYTES",
+        "1048576",
+        "largest request body read, in bytes",
+    ),
+    (
+        "TRUSTED_PROXIES",
+        "",
+        "comma-separated IPs or CIDRs whose X-Forwarded-For is believed",
+    ),
+    (
+        "CORS_ORIGINS",
+        "",
+        "comma-separated extra origins allowed to make requests",
+    ),
+    (
+        "ARGON2_CONCURRENCY",
+        "number of CPUs",
+        "password hashes computed at once",
+    ),
+    (
+        "VERIFY_TOKEN_TTL",
+        "48h",
+        "how long an e-mail verification link works",
+    ),
+    (
+        "RESET_TOKEN_TTL",
+        "1h",
+        "how long a password reset link works",
+    ),
+    (
+        "SHUTDOWN_GRACE",
+        "30s",
+        "how long in-flight requests may take to finish on SIGTERM/SIGINT",
+    ),
+    (
+        "CONFIG_FILE",
+        "",
+        "optional TOML file with any of these keys in lower case",
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +165,10 @@ pub struct ConfigError {
 }
 
 fn bad(key: &str, problem: impl Into<String>) -> ConfigError {
-    ConfigError { key: key.to_owned(), problem: problem.into() }
+    ConfigError {
+        key: key.to_owned(),
+        problem: problem.into(),
+    }
 }
 
 impl Config {
@@ -93,9 +180,16 @@ impl Config {
 
     /// Builds the configuration from a map of environment variables and an optional TOML file;
     /// the environment wins over the file.
-    pub fn from_sources(env: &BTreeMap<String, String>, file: Option<&Path>) -> Result<Self, ConfigError> {
+    pub fn from_sources(
+        env: &BTreeMap<String, String>,
+        file: Option<&Path>,
+    ) -> Result<Self, ConfigError> {
         let mut values: BTreeMap<String, String> = BTreeMap::new();
-        let file = file.map(Path::to_path_buf).or_else(|| env.get("CONFIG_FILE").filter(|v| !v.is_empty()).map(PathBuf::from));
+        let file = file.map(Path::to_path_buf).or_else(|| {
+            env.get("CONFIG_FILE")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
         if let Some(path) = file {
             values.extend(read_toml(&path)?);
         }
@@ -109,7 +203,12 @@ impl Config {
 
     /// Builds the configuration from upper-case keys; anything absent takes its default.
     pub fn from_values(values: &BTreeMap<String, String>) -> Result<Self, ConfigError> {
-        let get = |key: &str| values.get(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |key: &str| {
+            values
+                .get(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = match get("DATABASE_URL") {
             Some(url) => url,
@@ -119,39 +218,60 @@ impl Config {
         let bind = get("BIND")
             .unwrap_or_else(|| "127.0.0.1:8080".into())
             .parse()
-            .map_err(|_| bad("BIND", "expected an address and port such as 127.0.0.1:8080"))?;
+            .map_err(|_| {
+                bad(
+                    "BIND",
+                    "expected an address and port such as 127.0.0.1:8080",
+                )
+            })?;
         let public_url = get("PUBLIC_URL").unwrap_or_else(|| "http://localhost:8080".into());
         let public_url = public_url.trim_end_matches('/').to_owned();
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) || origin_of(&public_url).is_none() {
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://"))
+            || origin_of(&public_url).is_none()
+        {
             return Err(bad("PUBLIC_URL", "expected an http:// or https:// address"));
         }
         let redis_url = get("REDIS_URL");
-        if let Some(url) = &redis_url {
-            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
-                return Err(bad("REDIS_URL", "expected a redis:// or rediss:// address"));
-            }
+        if let Some(url) = &redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            return Err(bad("REDIS_URL", "expected a redis:// or rediss:// address"));
         }
         let smtp_url = get("SMTP_URL");
-        if let Some(url) = &smtp_url {
-            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
-                return Err(bad("SMTP_URL", "expected an smtp:// or smtps:// address"));
-            }
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(bad("SMTP_URL", "expected an smtp:// or smtps:// address"));
         }
-        let mail_from = get("MAIL_FROM").unwrap_or_else(|| "Partners in Practice <no-reply@localhost>".into());
+        let mail_from =
+            get("MAIL_FROM").unwrap_or_else(|| "Partners in Practice <no-reply@localhost>".into());
         mail_from
             .parse::<lettre::message::Mailbox>()
             .map_err(|e| bad("MAIL_FROM", format!("not a mailbox: {e}")))?;
         let log_format = match get("LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
-            Some(other) => return Err(bad("LOG_FORMAT", format!("expected pretty or json, got {other:?}"))),
+            Some(other) => {
+                return Err(bad(
+                    "LOG_FORMAT",
+                    format!("expected pretty or json, got {other:?}"),
+                ));
+            }
         };
         let log_filter = get("LOG_FILTER").unwrap_or_else(|| "info".into());
-        tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| bad("LOG_FILTER", e.to_string()))?;
-        let approved_domains = list(get("APPROVED_DOMAINS").as_deref().unwrap_or("nhs.net,nhs.uk,*.nhs.uk,*.gov.uk"));
+        tracing_subscriber::EnvFilter::try_new(&log_filter)
+            .map_err(|e| bad("LOG_FILTER", e.to_string()))?;
+        let approved_domains = list(
+            get("APPROVED_DOMAINS")
+                .as_deref()
+                .unwrap_or("nhs.net,nhs.uk,*.nhs.uk,*.gov.uk"),
+        );
         for d in &approved_domains {
             if !crate::validate::is_domain_pattern(d) {
-                return Err(bad("APPROVED_DOMAINS", format!("{d:?} is not a domain or *.domain")));
+                return Err(bad(
+                    "APPROVED_DOMAINS",
+                    format!("{d:?} is not a domain or *.domain"),
+                ));
             }
         }
         let trusted_proxies = list(get("TRUSTED_PROXIES").as_deref().unwrap_or(""))
@@ -159,17 +279,33 @@ impl Config {
             .map(|p| {
                 p.parse::<IpNet>()
                     .or_else(|_| p.parse::<std::net::IpAddr>().map(IpNet::from))
-                    .map_err(|_| bad("TRUSTED_PROXIES", format!("{p:?} is not an IP address or CIDR")))
+                    .map_err(|_| {
+                        bad(
+                            "TRUSTED_PROXIES",
+                            format!("{p:?} is not an IP address or CIDR"),
+                        )
+                    })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let cors_origins = list(get("CORS_ORIGINS").as_deref().unwrap_or(""))
             .into_iter()
-            .map(|o| origin_of(&o).ok_or_else(|| bad("CORS_ORIGINS", format!("{o:?} is not an origin such as https://example.org"))))
+            .map(|o| {
+                origin_of(&o).ok_or_else(|| {
+                    bad(
+                        "CORS_ORIGINS",
+                        format!("{o:?} is not an origin such as https://example.org"),
+                    )
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        let cpus = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
+        let cpus = std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(2);
         Ok(Config {
             database_url,
-            frontend_dir: PathBuf::from(get("FRONTEND_DIR").unwrap_or_else(|| "frontend/dist".into())),
+            frontend_dir: PathBuf::from(
+                get("FRONTEND_DIR").unwrap_or_else(|| "frontend/dist".into()),
+            ),
             data_dir,
             bind,
             public_url,
@@ -205,7 +341,11 @@ impl Config {
     }
 
     pub fn session_cookie_name(&self) -> &'static str {
-        if self.is_https() { "__Host-pip_session" } else { "pip_session" }
+        if self.is_https() {
+            "__Host-pip_session"
+        } else {
+            "pip_session"
+        }
     }
 
     pub fn index_dir(&self) -> PathBuf {
@@ -228,25 +368,49 @@ pub fn origin_of(url: &str) -> Option<String> {
 }
 
 fn list(value: &str) -> Vec<String> {
-    value.split(',').map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect()
+    value
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
-fn number(values: &BTreeMap<String, String>, key: &str, default: u32, min: u32, max: u32) -> Result<u32, ConfigError> {
+fn number(
+    values: &BTreeMap<String, String>,
+    key: &str,
+    default: u32,
+    min: u32,
+    max: u32,
+) -> Result<u32, ConfigError> {
     match values.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
         None => Ok(default),
         Some(v) => {
-            let n: u32 = v.parse().map_err(|_| bad(key, format!("expected a whole number, got {v:?}")))?;
+            let n: u32 = v
+                .parse()
+                .map_err(|_| bad(key, format!("expected a whole number, got {v:?}")))?;
             if n < min || n > max {
-                return Err(bad(key, format!("must be between {min} and {max}, got {n}")));
+                return Err(bad(
+                    key,
+                    format!("must be between {min} and {max}, got {n}"),
+                ));
             }
             Ok(n)
         }
     }
 }
 
-fn duration(values: &BTreeMap<String, String>, key: &str, default: &str) -> Result<Duration, ConfigError> {
-    let raw = values.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()).unwrap_or(default);
-    let d = humantime::parse_duration(raw).map_err(|e| bad(key, format!("expected a duration such as 15m or 12h: {e}")))?;
+fn duration(
+    values: &BTreeMap<String, String>,
+    key: &str,
+    default: &str,
+) -> Result<Duration, ConfigError> {
+    let raw = values
+        .get(key)
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .unwrap_or(default);
+    let d = humantime::parse_duration(raw)
+        .map_err(|e| bad(key, format!("expected a duration such as 15m or 12h: {e}")))?;
     if d.is_zero() {
         return Err(bad(key, "must be longer than zero"));
     }
@@ -254,12 +418,25 @@ fn duration(values: &BTreeMap<String, String>, key: &str, default: &str) -> Resu
 }
 
 fn read_toml(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| bad("CONFIG_FILE", format!("cannot read {}: {e}", path.display())))?;
-    let table: toml::Table = text.parse().map_err(|e| bad("CONFIG_FILE", format!("{} is not valid TOML: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        bad(
+            "CONFIG_FILE",
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    let table: toml::Table = text.parse().map_err(|e| {
+        bad(
+            "CONFIG_FILE",
+            format!("{} is not valid TOML: {e}", path.display()),
+        )
+    })?;
     let mut out = BTreeMap::new();
     for (key, value) in table {
         let upper = key.to_ascii_uppercase();
-        if key != key.to_ascii_lowercase() || !KEYS.iter().any(|(k, _, _)| *k == upper) || upper == "CONFIG_FILE" {
+        if key != key.to_ascii_lowercase()
+            || !KEYS.iter().any(|(k, _, _)| *k == upper)
+            || upper == "CONFIG_FILE"
+        {
             return Err(bad(&key, format!("unknown key in {}", path.display())));
         }
         let value = match value {
@@ -273,7 +450,12 @@ fn read_toml(path: &Path) -> Result<BTreeMap<String, String>, ConfigError> {
                 })
                 .collect::<Result<Vec<_>, _>>()?
                 .join(","),
-            _ => return Err(bad(&key, "expected a string, a whole number or a list of strings")),
+            _ => {
+                return Err(bad(
+                    &key,
+                    "expected a string, a whole number or a list of strings",
+                ));
+            }
         };
         out.insert(upper, value);
     }

@@ -76,20 +76,44 @@ pub fn load(conn: &mut DbConn) -> Result<Option<DemoReport>, DbError> {
     let admin_password = crate::auth::random_token()[..20].to_owned();
     let admin_hash = Hasher::hash_now(&admin_password).map_err(|e| DbError::Task(e.to_string()))?;
     // Other demo accounts get passwords nobody knows; an admin can reset them.
-    let other_hash = Hasher::hash_now(&crate::auth::random_token()).map_err(|e| DbError::Task(e.to_string()))?;
+    let other_hash =
+        Hasher::hash_now(&crate::auth::random_token()).map_err(|e| DbError::Task(e.to_string()))?;
     conn.transaction::<_, DbError, _>(|c| {
         let mut created_admin = false;
         if User::find_by_email(c, DEMO_ADMIN_EMAIL)?.is_none() {
-            insert(c, DEMO_ADMIN_EMAIL, "Demo Admin", "Partners in Practice (demo)", "Service administrator", Region::National, Role::Admin, MemberStatus::Active, &admin_hash)?;
+            insert(
+                c,
+                DEMO_ADMIN_EMAIL,
+                "Demo Admin",
+                "Partners in Practice (demo)",
+                "Service administrator",
+                Region::National,
+                Role::Admin,
+                MemberStatus::Active,
+                &admin_hash,
+            )?;
             created_admin = true;
         }
         for m in MEMBERS {
             if User::find_by_email(c, m.email)?.is_none() {
-                insert(c, m.email, m.name, m.organisation, m.job_role, m.region, m.role, m.status, &other_hash)?;
+                insert(
+                    c,
+                    m.email,
+                    m.name,
+                    m.organisation,
+                    m.job_role,
+                    m.region,
+                    m.role,
+                    m.status,
+                    &other_hash,
+                )?;
             }
         }
         settings::put(c, LOADED_KEY, "1")?;
-        Ok(Some(DemoReport { admin_email: DEMO_ADMIN_EMAIL.into(), admin_password: created_admin.then_some(admin_password) }))
+        Ok(Some(DemoReport {
+            admin_email: DEMO_ADMIN_EMAIL.into(),
+            admin_password: created_admin.then_some(admin_password),
+        }))
     })
 }
 
@@ -123,11 +147,12 @@ fn insert(
             updated_at: at,
         },
     )?;
-    NewAudit::member(None, "member.registered", user.id).details("demo content").write(c)
+    NewAudit::member(None, "member.registered", user.id)
+        .details("demo content")
+        .write(c)
 }
 
 /// Whether any demo content has been loaded.
 pub fn is_loaded(conn: &mut DbConn) -> Result<bool, DbError> {
     Ok(settings::get(conn, LOADED_KEY)?.is_some())
 }
-

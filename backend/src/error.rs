@@ -84,11 +84,21 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn bad_request(detail: impl Into<String>) -> ApiError {
-        ApiError::BadRequest(Json(Problem::new(StatusCode::BAD_REQUEST, "bad-request", "The request is not valid", Some(detail.into()))))
+        ApiError::BadRequest(Json(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "bad-request",
+            "The request is not valid",
+            Some(detail.into()),
+        )))
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> ApiError {
-        ApiError::Unauthorized(Json(Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", "Sign in to continue", Some(detail.into()))))
+        ApiError::Unauthorized(Json(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Sign in to continue",
+            Some(detail.into()),
+        )))
     }
 
     pub fn bad_credentials() -> ApiError {
@@ -101,31 +111,58 @@ impl ApiError {
     }
 
     pub fn forbidden(slug: &str, title: &str, detail: impl Into<String>) -> ApiError {
-        ApiError::Forbidden(Json(Problem::new(StatusCode::FORBIDDEN, slug, title, Some(detail.into()))))
+        ApiError::Forbidden(Json(Problem::new(
+            StatusCode::FORBIDDEN,
+            slug,
+            title,
+            Some(detail.into()),
+        )))
     }
 
     pub fn not_allowed() -> ApiError {
-        ApiError::forbidden("forbidden", "You can't do that", "Your role does not allow this.")
+        ApiError::forbidden(
+            "forbidden",
+            "You can't do that",
+            "Your role does not allow this.",
+        )
     }
 
     pub fn not_found(what: &str) -> ApiError {
-        ApiError::NotFound(Json(Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", Some(format!("No such {what}.")))))
+        ApiError::NotFound(Json(Problem::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            Some(format!("No such {what}.")),
+        )))
     }
 
     pub fn conflict(detail: impl Into<String>, errors: Vec<FieldError>) -> ApiError {
-        let mut p = Problem::new(StatusCode::CONFLICT, "conflict", "This conflicts with what is already there", Some(detail.into()));
+        let mut p = Problem::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "This conflicts with what is already there",
+            Some(detail.into()),
+        );
         p.errors = (!errors.is_empty()).then_some(errors);
         ApiError::Conflict(Json(p))
     }
 
     pub fn validation(errors: Vec<FieldError>) -> ApiError {
-        let mut p = Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "There is a problem with what you entered", None);
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "There is a problem with what you entered",
+            None,
+        );
         p.errors = Some(errors);
         ApiError::Unprocessable(Json(p))
     }
 
     pub fn field(field: &str, message: impl Into<String>) -> ApiError {
-        ApiError::validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
+        ApiError::validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
     }
 
     pub fn too_many(retry_after_secs: u64) -> ApiError {
@@ -142,13 +179,23 @@ impl ApiError {
     }
 
     pub fn unavailable(detail: impl Into<String>) -> ApiError {
-        ApiError::Unavailable(Json(Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable", Some(detail.into()))))
+        ApiError::Unavailable(Json(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "Service unavailable",
+            Some(detail.into()),
+        )))
     }
 
     /// Logs the cause; the client only learns that something went wrong.
     pub fn internal(cause: &dyn std::fmt::Display) -> ApiError {
         tracing::error!(error = %cause, "internal error");
-        ApiError::Internal(Json(Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong", None)))
+        ApiError::Internal(Json(Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Something went wrong",
+            None,
+        )))
     }
 }
 
@@ -173,18 +220,28 @@ impl Validation {
         match result {
             Ok(v) => Some(v),
             Err(e) => {
-                self.errors.push(FieldError { field: field.to_owned(), message: e.to_string() });
+                self.errors.push(FieldError {
+                    field: field.to_owned(),
+                    message: e.to_string(),
+                });
                 None
             }
         }
     }
 
     pub fn fail(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError { field: field.to_owned(), message: message.into() });
+        self.errors.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
     }
 
     pub fn finish(self) -> ApiResult<()> {
-        if self.errors.is_empty() { Ok(()) } else { Err(ApiError::validation(self.errors)) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.errors))
+        }
     }
 }
 
@@ -194,15 +251,23 @@ pub fn problem_response(err: poem::Error) -> poem::Response {
     let status = err.status();
     let message = err.to_string();
     let resp = err.into_response();
-    let is_problem = resp.content_type().is_some_and(|ct| ct.starts_with("application/problem+json"));
+    let is_problem = resp
+        .content_type()
+        .is_some_and(|ct| ct.starts_with("application/problem+json"));
     if is_problem {
         return resp;
     }
     let (slug, title, detail) = match status {
         StatusCode::NOT_FOUND => ("not-found", "Not found", None),
         StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed", None),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "The request body is too large", None),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Unsupported content type", Some(message)),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("payload-too-large", "The request body is too large", None)
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported-media-type",
+            "Unsupported content type",
+            Some(message),
+        ),
         s if s.is_server_error() => {
             tracing::error!(%status, error = %message, "request failed");
             ("internal", "Something went wrong", None)
@@ -213,7 +278,12 @@ pub fn problem_response(err: poem::Error) -> poem::Response {
 }
 
 /// A problem+json response outside the OpenAPI handlers (middleware, ops endpoints).
-pub fn problem(status: StatusCode, slug: &str, title: &str, detail: Option<String>) -> poem::Response {
+pub fn problem(
+    status: StatusCode,
+    slug: &str,
+    title: &str,
+    detail: Option<String>,
+) -> poem::Response {
     let body = Problem::new(status, slug, title, detail);
     poem::Response::builder()
         .status(status)

@@ -36,7 +36,10 @@ pub struct Mailer {
 
 impl Mailer {
     pub fn new(config: &Config) -> anyhow::Result<Mailer> {
-        let from: Mailbox = config.mail_from.parse().map_err(|e| anyhow::anyhow!("MAIL_FROM: {e}"))?;
+        let from: Mailbox = config
+            .mail_from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("MAIL_FROM: {e}"))?;
         let smtp = match &config.smtp_url {
             Some(url) => Some(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -46,7 +49,12 @@ impl Mailer {
             ),
             None => None,
         };
-        Ok(Mailer { from, smtp, wake: Arc::new(Notify::new()), public_url: config.public_url.clone() })
+        Ok(Mailer {
+            from,
+            smtp,
+            wake: Arc::new(Notify::new()),
+            public_url: config.public_url.clone(),
+        })
     }
 
     /// Tells the sender that new mail was committed.
@@ -57,7 +65,15 @@ impl Mailer {
     /// Sends (or logs) committed mail until the process ends.
     pub async fn run(self, db: Db) {
         // Without SMTP each message is logged once; start after what is already there.
-        let mut last_seen = match db.run(|c| Ok(OutboxRow::list(c, None, None, 0)?.first().map(|r| r.id).unwrap_or(0))).await {
+        let mut last_seen = match db
+            .run(|c| {
+                Ok(OutboxRow::list(c, None, None, 0)?
+                    .first()
+                    .map(|r| r.id)
+                    .unwrap_or(0))
+            })
+            .await
+        {
             Ok(id) => id,
             Err(e) => {
                 tracing::error!(error = %e, "mail: cannot read the outbox");
@@ -77,7 +93,9 @@ impl Mailer {
             for row in rows {
                 last_seen = last_seen.max(row.id);
                 match &self.smtp {
-                    None => tracing::info!(to = %row.to_address, subject = %row.subject, body = %row.body_text, "mail kept in the outbox (no SMTP_URL)"),
+                    None => {
+                        tracing::info!(to = %row.to_address, subject = %row.subject, body = %row.body_text, "mail kept in the outbox (no SMTP_URL)")
+                    }
                     Some(smtp) => {
                         let id = row.id;
                         let result = match self.message(&row) {
@@ -101,7 +119,10 @@ impl Mailer {
     }
 
     fn message(&self, row: &OutboxRow) -> Result<Message, String> {
-        let to: Mailbox = row.to_address.parse().map_err(|e| format!("bad address: {e}"))?;
+        let to: Mailbox = row
+            .to_address
+            .parse()
+            .map_err(|e| format!("bad address: {e}"))?;
         Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -136,7 +157,10 @@ impl Mailer {
         Mail {
             to: to.to_owned(),
             subject: "Your Partners in Practice membership is approved".into(),
-            body: format!("Dear {name},\n\nYour membership has been approved. Sign in at {}/sign-in\n", self.public_url),
+            body: format!(
+                "Dear {name},\n\nYour membership has been approved. Sign in at {}/sign-in\n",
+                self.public_url
+            ),
         }
     }
 

@@ -52,8 +52,12 @@ pub enum MemberStatus {
 }
 
 impl MemberStatus {
-    pub const ALL: [MemberStatus; 4] =
-        [MemberStatus::Unverified, MemberStatus::Pending, MemberStatus::Active, MemberStatus::Declined];
+    pub const ALL: [MemberStatus; 4] = [
+        MemberStatus::Unverified,
+        MemberStatus::Pending,
+        MemberStatus::Active,
+        MemberStatus::Declined,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -29,14 +29,22 @@ pub fn app(state: AppState) -> impl Endpoint {
     let mut route = Route::new()
         .nest("/api/docs", swagger)
         .at("/api/openapi.json", spec)
-        .nest("/api", api.around(crate::auth::resolve_viewer).around(check_origin).around(guard_body))
+        .nest(
+            "/api",
+            api.around(crate::auth::resolve_viewer)
+                .around(check_origin)
+                .around(guard_body),
+        )
         .at("/healthz", healthz)
         .at("/readyz", readyz)
         .at("/metrics", metrics_endpoint);
     if frontend_dir.join("index.html").is_file() {
         route = route.nest(
             "/",
-            StaticFilesEndpoint::new(frontend_dir).index_file("index.html").fallback_to_index().around(cache_headers),
+            StaticFilesEndpoint::new(frontend_dir)
+                .index_file("index.html")
+                .fallback_to_index()
+                .around(cache_headers),
         );
     } else {
         tracing::warn!(dir = %frontend_dir.display(), "no built frontend found (FRONTEND_DIR); serving the API only");
@@ -56,7 +64,11 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         .into_acceptor()
         .await
         .map_err(|e| anyhow::anyhow!("BIND: cannot listen on {}: {e}", config.bind))?;
-    let local = acceptor.local_addr().first().map(|a| a.to_string()).unwrap_or_default();
+    let local = acceptor
+        .local_addr()
+        .first()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
     let shutting_down = ShuttingDown::default();
     let flag = shutting_down.clone();
     let app = app(state).data(shutting_down);
@@ -112,14 +124,17 @@ fn healthz() -> &'static str {
 async fn readyz(state: Data<&AppState>, req: &Request) -> Response {
     let mut checks = serde_json::Map::new();
     let mut ready = true;
-    let shutting = req.data::<ShuttingDown>().is_some_and(|s| s.0.load(Ordering::SeqCst));
+    let shutting = req
+        .data::<ShuttingDown>()
+        .is_some_and(|s| s.0.load(Ordering::SeqCst));
     if shutting {
         ready = false;
         checks.insert("shutdown".into(), "in progress".into());
     }
     let db = state.db.run(|c| {
         use diesel::connection::SimpleConnection;
-        c.batch_execute("SELECT 1").map_err(crate::db::DbError::from)
+        c.batch_execute("SELECT 1")
+            .map_err(crate::db::DbError::from)
     });
     match tokio::time::timeout(std::time::Duration::from_secs(3), db).await {
         Ok(Ok(())) => checks.insert("database".into(), "ok".into()),
@@ -137,7 +152,11 @@ async fn readyz(state: Data<&AppState>, req: &Request) -> Response {
     }
     if let Some(conn) = &state.redis {
         let mut conn = conn.clone();
-        let ping = tokio::time::timeout(std::time::Duration::from_secs(2), redis::cmd("PING").query_async::<String>(&mut conn)).await;
+        let ping = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            redis::cmd("PING").query_async::<String>(&mut conn),
+        )
+        .await;
         if matches!(ping, Ok(Ok(_))) {
             checks.insert("redis".into(), "ok".into());
         } else {
@@ -145,8 +164,15 @@ async fn readyz(state: Data<&AppState>, req: &Request) -> Response {
             checks.insert("redis".into(), "unavailable".into());
         }
     }
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    checks.insert("status".into(), if ready { "ready" } else { "not ready" }.into());
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    checks.insert(
+        "status".into(),
+        if ready { "ready" } else { "not ready" }.into(),
+    );
     Response::builder()
         .status(status)
         .content_type("application/json")
@@ -170,13 +196,22 @@ async fn observe<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Response>
         .unwrap_or_else(|| crate::auth::random_token()[..16].to_owned());
     let method = req.method().to_string();
     let path = req.uri().path().to_owned();
-    let header_bytes: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len()).sum();
+    let header_bytes: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
     let metrics = req.data::<AppState>().map(|s| s.metrics.clone());
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let span = tracing::info_span!("request", id = %request_id, %method, %path);
     let mut resp = async {
         if header_bytes > 32 * 1024 {
-            return problem(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "headers-too-large", "The request headers are too large", None);
+            return problem(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers-too-large",
+                "The request headers are too large",
+                None,
+            );
         }
         match ep.call(req).await {
             Ok(resp) => resp.into_response(),
@@ -195,7 +230,12 @@ async fn observe<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Response>
         }
     });
     if let Some(m) = metrics {
-        m.observe(&crate::metrics::route_label(&path, status), &method, status, elapsed.as_secs_f64());
+        m.observe(
+            &crate::metrics::route_label(&path, status),
+            &method,
+            status,
+            elapsed.as_secs_f64(),
+        );
     }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         resp.headers_mut().insert("x-request-id", v);
@@ -220,14 +260,32 @@ async fn security_headers<E: Endpoint>(ep: E, req: Request) -> poem::Result<Resp
         Err(e) => crate::error::problem_response(e),
     };
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if docs { DOCS_CSP } else { CSP }));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(if docs { DOCS_CSP } else { CSP }),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     if https {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     Ok(resp)
 }
@@ -236,8 +294,13 @@ async fn security_headers<E: Endpoint>(ep: E, req: Request) -> poem::Result<Resp
 async fn cache_headers<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
     let hashed = req.uri().path().starts_with("/assets/");
     let mut resp = ep.call(req).await?.into_response();
-    let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let value = if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     Ok(resp)
 }
 
@@ -247,23 +310,24 @@ fn is_unsafe(method: &Method) -> bool {
 
 /// State-changing requests from another site are refused (cross-site request forgery).
 async fn check_origin<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
-    if is_unsafe(req.method()) {
-        if let Some(state) = req.data::<AppState>() {
-            let origin = req
-                .header("origin")
-                .map(str::to_owned)
-                .or_else(|| req.header("referer").map(|r| crate::config::origin_of(r).unwrap_or_else(|| "invalid".into())));
-            if let Some(origin) = origin {
-                let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-                let allowed = origin == state.config.public_origin() || state.config.cors_origins.contains(&origin);
-                if !allowed {
-                    return Ok(problem(
-                        StatusCode::FORBIDDEN,
-                        "cross-site",
-                        "Cross-site request refused",
-                        Some("This request came from another site.".into()),
-                    ));
-                }
+    if is_unsafe(req.method())
+        && let Some(state) = req.data::<AppState>()
+    {
+        let origin = req.header("origin").map(str::to_owned).or_else(|| {
+            req.header("referer")
+                .map(|r| crate::config::origin_of(r).unwrap_or_else(|| "invalid".into()))
+        });
+        if let Some(origin) = origin {
+            let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+            let allowed = origin == state.config.public_origin()
+                || state.config.cors_origins.contains(&origin);
+            if !allowed {
+                return Ok(problem(
+                    StatusCode::FORBIDDEN,
+                    "cross-site",
+                    "Cross-site request refused",
+                    Some("This request came from another site.".into()),
+                ));
             }
         }
     }
@@ -274,13 +338,23 @@ async fn check_origin<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response
 /// compressed bodies, and refuses JSON that is malformed, too deep, or carries NUL characters,
 /// so every backend sees the same clean input.
 async fn guard_body<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Response> {
-    let limit = req.data::<AppState>().map(|s| s.config.max_body_bytes).unwrap_or(1 << 20);
-    if let Some(enc) = req.header("content-encoding") {
-        if !enc.trim().eq_ignore_ascii_case("identity") {
-            return Ok(problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-encoding", "Compressed request bodies are not accepted", None));
-        }
+    let limit = req
+        .data::<AppState>()
+        .map(|s| s.config.max_body_bytes)
+        .unwrap_or(1 << 20);
+    if let Some(enc) = req.header("content-encoding")
+        && !enc.trim().eq_ignore_ascii_case("identity")
+    {
+        return Ok(problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-encoding",
+            "Compressed request bodies are not accepted",
+            None,
+        ));
     }
-    let declared = req.header("content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let declared = req
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         return Ok(too_large(limit));
     }
@@ -289,13 +363,28 @@ async fn guard_body<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Respon
         let bytes = match body.into_bytes_limit(limit).await {
             Ok(b) => b,
             Err(poem::error::ReadBodyError::PayloadTooLarge) => return Ok(too_large(limit)),
-            Err(e) => return Ok(problem(StatusCode::BAD_REQUEST, "bad-body", "The request body could not be read", Some(e.to_string()))),
-        };
-        let is_json = req.header("content-type").is_none_or(|ct| ct.contains("json"));
-        if is_json && !bytes.is_empty() {
-            if let Err(detail) = check_json(&bytes) {
-                return Ok(problem(StatusCode::BAD_REQUEST, "bad-json", "The request body is not valid JSON", Some(detail)));
+            Err(e) => {
+                return Ok(problem(
+                    StatusCode::BAD_REQUEST,
+                    "bad-body",
+                    "The request body could not be read",
+                    Some(e.to_string()),
+                ));
             }
+        };
+        let is_json = req
+            .header("content-type")
+            .is_none_or(|ct| ct.contains("json"));
+        if is_json
+            && !bytes.is_empty()
+            && let Err(detail) = check_json(&bytes)
+        {
+            return Ok(problem(
+                StatusCode::BAD_REQUEST,
+                "bad-json",
+                "The request body is not valid JSON",
+                Some(detail),
+            ));
         }
         req.set_body(Body::from(bytes));
     }
@@ -319,7 +408,9 @@ fn check_json(bytes: &[u8]) -> Result<(), String> {
         match v {
             serde_json::Value::String(s) => s.contains('\0'),
             serde_json::Value::Array(items) => items.iter().any(has_nul),
-            serde_json::Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+            serde_json::Value::Object(map) => {
+                map.iter().any(|(k, v)| k.contains('\0') || has_nul(v))
+            }
             _ => false,
         }
     }

@@ -29,27 +29,49 @@ impl AppState {
         let config = Arc::new(config);
         let redis = match &config.redis_url {
             Some(url) => {
-                let client = redis::Client::open(url.as_str()).map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?;
-                let conn = tokio::time::timeout(std::time::Duration::from_secs(5), redis::aio::ConnectionManager::new(client))
-                    .await
-                    .map_err(|_| anyhow::anyhow!("cannot connect to Redis at {url}: timed out"))?
-                    .map_err(|e| anyhow::anyhow!("cannot connect to Redis at {url}: {e}"))?;
+                let client = redis::Client::open(url.as_str())
+                    .map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?;
+                let conn = tokio::time::timeout(
+                    std::time::Duration::from_secs(5),
+                    redis::aio::ConnectionManager::new(client),
+                )
+                .await
+                .map_err(|_| anyhow::anyhow!("cannot connect to Redis at {url}: timed out"))?
+                .map_err(|e| anyhow::anyhow!("cannot connect to Redis at {url}: {e}"))?;
                 Some(conn)
             }
             None => None,
         };
         let (sessions, throttle) = match &redis {
             Some(conn) => (
-                SessionStore::in_redis(conn.clone(), &config.redis_prefix, config.session_idle_timeout, config.session_absolute_timeout),
+                SessionStore::in_redis(
+                    conn.clone(),
+                    &config.redis_prefix,
+                    config.session_idle_timeout,
+                    config.session_absolute_timeout,
+                ),
                 Throttle::redis(conn.clone(), &config.redis_prefix, config.login_window),
             ),
             None => (
-                SessionStore::in_database(db.clone(), config.session_idle_timeout, config.session_absolute_timeout),
+                SessionStore::in_database(
+                    db.clone(),
+                    config.session_idle_timeout,
+                    config.session_absolute_timeout,
+                ),
                 Throttle::local(config.login_window),
             ),
         };
         let hasher = Hasher::new(config.argon2_concurrency)?;
         let mailer = Mailer::new(&config)?;
-        Ok(AppState { metrics: Metrics::new()?, config, db, sessions, throttle, hasher, mailer, redis })
+        Ok(AppState {
+            metrics: Metrics::new()?,
+            config,
+            db,
+            sessions,
+            throttle,
+            hasher,
+            mailer,
+            redis,
+        })
     }
 }

@@ -8,7 +8,11 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The 10,000 most common passwords (lower case), refused at registration and change.
 static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/common-passwords.txt").lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+    include_str!("../data/common-passwords.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
 });
 
 pub const PASSWORD_MIN: usize = 10;
@@ -16,8 +20,21 @@ pub const PASSWORD_MAX: usize = 1024;
 
 /// Names nobody may take, because they would read as the service or its staff.
 const RESERVED_NAMES: &[&str] = &[
-    "admin", "administrator", "moderator", "mod", "curator", "system", "support", "partners",
-    "partners in practice", "nhs", "nhs england", "root", "staff", "helpdesk", "security",
+    "admin",
+    "administrator",
+    "moderator",
+    "mod",
+    "curator",
+    "system",
+    "support",
+    "partners",
+    "partners in practice",
+    "nhs",
+    "nhs england",
+    "root",
+    "staff",
+    "helpdesk",
+    "security",
 ];
 
 /// The canonical form of an e-mail address: trimmed, lower case, without a trailing dot on the
@@ -30,7 +47,11 @@ pub fn canonical_email(raw: &str) -> Result<String, &'static str> {
     if email.len() > 254 {
         return Err("E-mail address must be 254 characters or fewer");
     }
-    if email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')' | '\\')) {
+    if email.chars().any(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')' | '\\')
+    }) {
         return Err("Enter an e-mail address in the correct format, like name@nhs.net");
     }
     let Some((local, domain)) = email.rsplit_once('@') else {
@@ -39,7 +60,11 @@ pub fn canonical_email(raw: &str) -> Result<String, &'static str> {
     let domain = domain.trim_end_matches('.');
     let labels_ok = domain.split('.').count() >= 2
         && domain.split('.').all(|l| {
-            !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
         });
     if local.is_empty() || local.len() > 64 || local.contains('@') || !labels_ok {
         return Err("Enter an e-mail address in the correct format, like name@nhs.net");
@@ -54,14 +79,20 @@ pub fn email_domain(email: &str) -> &str {
 /// `nhs.net` or `*.nhs.uk`.
 pub fn is_domain_pattern(p: &str) -> bool {
     let d = p.strip_prefix("*.").unwrap_or(p);
-    d.contains('.') && d.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    d.contains('.')
+        && d.split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
 }
 
 /// Whether an address's domain is on the approved list (`*.x` matches any subdomain of x).
 pub fn domain_approved(email: &str, approved: &[String]) -> bool {
     let domain = email_domain(email);
     approved.iter().any(|p| match p.strip_prefix("*.") {
-        Some(parent) => domain.len() > parent.len() + 1 && domain.ends_with(parent) && domain[..domain.len() - parent.len()].ends_with('.'),
+        Some(parent) => {
+            domain.len() > parent.len() + 1
+                && domain.ends_with(parent)
+                && domain[..domain.len() - parent.len()].ends_with('.')
+        }
         None => domain == p,
     })
 }
@@ -151,7 +182,10 @@ pub fn reason(raw: &str) -> Result<String, String> {
     if text.chars().count() > 1000 {
         return Err("Reason must be 1000 characters or fewer".to_owned());
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err("Reason must not contain control characters".to_owned());
     }
     Ok(text.to_owned())
@@ -163,8 +197,14 @@ mod tests {
 
     #[test]
     fn emails_are_canonical() {
-        assert_eq!(canonical_email("  VICTIM@NHS.NET ").as_deref(), Ok("victim@nhs.net"));
-        assert_eq!(canonical_email("victim@nhs.net.").as_deref(), Ok("victim@nhs.net"));
+        assert_eq!(
+            canonical_email("  VICTIM@NHS.NET ").as_deref(),
+            Ok("victim@nhs.net")
+        );
+        assert_eq!(
+            canonical_email("victim@nhs.net.").as_deref(),
+            Ok("victim@nhs.net")
+        );
         assert!(canonical_email("victim@nhs.net\nBcc:x@evil.example").is_err());
         assert!(canonical_email("victim@nhs.net%0aBcc:x@evil.example").is_err());
         assert!(canonical_email("no-at-sign").is_err());

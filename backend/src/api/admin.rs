@@ -88,7 +88,10 @@ impl AdminApi {
         viewer.require_admin()?;
         let limit = page_limit(limit.0)?;
         let filter = AuditFilter {
-            action: action.0.map(|a| a.trim().chars().take(100).collect::<String>()).filter(|a| !a.is_empty()),
+            action: action
+                .0
+                .map(|a| a.trim().chars().take(100).collect::<String>())
+                .filter(|a| !a.is_empty()),
             actor_id: actor_id.0,
             target_id: target_id.0,
             from: from.0.map(|t| t.naive_utc()),
@@ -100,14 +103,25 @@ impl AdminApi {
             .db
             .run(move |c| {
                 let rows = AuditRow::list(c, &filter)?;
-                let mut ids: Vec<i64> = rows.iter().flat_map(|r| [r.actor_id, r.target_id.filter(|_| r.target_type == "member")]).flatten().collect();
+                let mut ids: Vec<i64> = rows
+                    .iter()
+                    .flat_map(|r| {
+                        [
+                            r.actor_id,
+                            r.target_id.filter(|_| r.target_type == "member"),
+                        ]
+                    })
+                    .flatten()
+                    .collect();
                 ids.sort_unstable();
                 ids.dedup();
                 let names = User::names(c, &ids)?;
                 Ok((rows, names))
             })
             .await?;
-        let name = |id: Option<i64>| id.and_then(|id| names.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()));
+        let name = |id: Option<i64>| {
+            id.and_then(|id| names.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()))
+        };
         let (rows, next_cursor) = paginate(rows, limit, |r| r.id);
         Ok(Json(AuditPage {
             items: rows
@@ -117,7 +131,11 @@ impl AdminApi {
                     created_at: utc(r.created_at),
                     actor_name: name(r.actor_id),
                     actor_id: r.actor_id,
-                    target_name: if r.target_type == "member" { name(r.target_id) } else { None },
+                    target_name: if r.target_type == "member" {
+                        name(r.target_id)
+                    } else {
+                        None
+                    },
                     action: r.action,
                     target_type: r.target_type,
                     target_id: r.target_id,
@@ -142,8 +160,12 @@ impl AdminApi {
         viewer.require_admin()?;
         let limit = page_limit(limit.0)?;
         let before = cursor(cursor_param.0.as_deref())?;
-        let to = to.0.map(|t| validate::canonical_email(&t).unwrap_or_else(|_| t.trim().to_lowercase()));
-        let rows = state.db.run(move |c| OutboxRow::list(c, to.as_deref(), before, limit)).await?;
+        let to =
+            to.0.map(|t| validate::canonical_email(&t).unwrap_or_else(|_| t.trim().to_lowercase()));
+        let rows = state
+            .db
+            .run(move |c| OutboxRow::list(c, to.as_deref(), before, limit))
+            .await?;
         let (rows, next_cursor) = paginate(rows, limit, |r| r.id);
         Ok(Json(OutboxPage {
             items: rows
@@ -163,16 +185,28 @@ impl AdminApi {
 
     /// Current settings.
     #[oai(path = "/settings", method = "get", operation_id = "getSettings")]
-    async fn settings(&self, state: Data<&AppState>, viewer: Data<&Viewer>) -> ApiResult<Json<Settings>> {
+    async fn settings(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+    ) -> ApiResult<Json<Settings>> {
         viewer.require_admin()?;
         let defaults = state.config.approved_domains.clone();
-        let approved_domains = state.db.run(move |c| settings::approved_domains(c, &defaults)).await?;
+        let approved_domains = state
+            .db
+            .run(move |c| settings::approved_domains(c, &defaults))
+            .await?;
         Ok(Json(Settings { approved_domains }))
     }
 
     /// Change settings.
     #[oai(path = "/settings", method = "put", operation_id = "putSettings")]
-    async fn put_settings(&self, state: Data<&AppState>, viewer: Data<&Viewer>, body: Json<Settings>) -> ApiResult<Json<Settings>> {
+    async fn put_settings(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        body: Json<Settings>,
+    ) -> ApiResult<Json<Settings>> {
         let actor = viewer.require_admin()?.id;
         let mut v = Validation::default();
         let mut domains: Vec<String> = Vec::new();
@@ -185,7 +219,10 @@ impl AdminApi {
                 continue;
             }
             if !validate::is_domain_pattern(&d) || d.len() > 253 {
-                v.fail("approved_domains", format!("{d} is not a domain such as nhs.net or *.nhs.uk"));
+                v.fail(
+                    "approved_domains",
+                    format!("{d} is not a domain such as nhs.net or *.nhs.uk"),
+                );
             } else if !domains.contains(&d) {
                 domains.push(d);
             }
@@ -197,7 +234,8 @@ impl AdminApi {
             .run(move |c| {
                 c.transaction::<_, DbError, _>(|c| {
                     settings::put(c, settings::APPROVED_DOMAINS, &value)?;
-                    let mut entry = NewAudit::member(Some(actor), "settings.updated", 0).details(&value);
+                    let mut entry =
+                        NewAudit::member(Some(actor), "settings.updated", 0).details(&value);
                     entry.target_type = "setting";
                     entry.target_id = None;
                     entry.reason = Some(settings::APPROVED_DOMAINS);
@@ -205,6 +243,8 @@ impl AdminApi {
                 })
             })
             .await?;
-        Ok(Json(Settings { approved_domains: domains }))
+        Ok(Json(Settings {
+            approved_domains: domains,
+        }))
     }
 }

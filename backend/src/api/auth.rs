@@ -1,7 +1,7 @@
 //! Registration, e-mail verification, sign-in and sign-out, and password reset.
 
-use poem::Request;
 use diesel::Connection as _;
+use poem::Request;
 use poem::web::Data;
 use poem::web::cookie::{Cookie, CookieJar, SameSite};
 use poem_openapi::payload::Json;
@@ -99,24 +99,45 @@ pub struct AuthApi;
 impl AuthApi {
     /// Register as a member. A verification e-mail follows.
     #[oai(path = "/register", method = "post", operation_id = "register")]
-    async fn register(&self, state: Data<&AppState>, body: Json<RegisterRequest>) -> ApiResult<RegisterResponse> {
+    async fn register(
+        &self,
+        state: Data<&AppState>,
+        body: Json<RegisterRequest>,
+    ) -> ApiResult<RegisterResponse> {
         let mut v = Validation::default();
         let email = v.check("email", validate::canonical_email(&body.email));
         let display_name = v.check("display_name", validate::display_name(&body.display_name));
-        let organisation = v.check("organisation", validate::short_text(&body.organisation, 120, "Enter your organisation"));
-        let job_role = v.check("job_role", validate::short_text(&body.job_role, 100, "Enter your job role"));
-        let region = v.check("region", Region::parse(body.region.trim()).ok_or("Select your region"));
-        v.check("password", validate::password(&body.password, email.as_deref().unwrap_or("")));
+        let organisation = v.check(
+            "organisation",
+            validate::short_text(&body.organisation, 120, "Enter your organisation"),
+        );
+        let job_role = v.check(
+            "job_role",
+            validate::short_text(&body.job_role, 100, "Enter your job role"),
+        );
+        let region = v.check(
+            "region",
+            Region::parse(body.region.trim()).ok_or("Select your region"),
+        );
+        v.check(
+            "password",
+            validate::password(&body.password, email.as_deref().unwrap_or("")),
+        );
         v.finish()?;
         let (Some(email), Some(display_name), Some(organisation), Some(job_role), Some(region)) =
             (email, display_name, organisation, job_role, region)
         else {
             return Err(ApiError::bad_request("invalid registration"));
         };
-        let password_hash = state.hasher.hash(body.0.password).await.map_err(|e| ApiError::internal(&e))?;
+        let password_hash = state
+            .hasher
+            .hash(body.0.password)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
         let key = validate::display_name_key(&display_name);
         let token = random_token();
-        let ttl = chrono::TimeDelta::from_std(state.config.verify_token_ttl).unwrap_or(chrono::TimeDelta::hours(48));
+        let ttl = chrono::TimeDelta::from_std(state.config.verify_token_ttl)
+            .unwrap_or(chrono::TimeDelta::hours(48));
         let mail = state.mailer.verify_email(&email, &display_name, &token);
         let email2 = email.clone();
         let outcome = state
@@ -171,12 +192,19 @@ impl AuthApi {
             Err(e) => return Err(e.into()),
         }
         state.mailer.nudge();
-        Ok(RegisterResponse::Created(Json(Registered { email, status: MemberStatus::Unverified })))
+        Ok(RegisterResponse::Created(Json(Registered {
+            email,
+            status: MemberStatus::Unverified,
+        })))
     }
 
     /// Confirm an e-mail address with the token from the verification e-mail.
     #[oai(path = "/verify-email", method = "post", operation_id = "verifyEmail")]
-    async fn verify_email(&self, state: Data<&AppState>, body: Json<TokenRequest>) -> ApiResult<Json<Verified>> {
+    async fn verify_email(
+        &self,
+        state: Data<&AppState>,
+        body: Json<TokenRequest>,
+    ) -> ApiResult<Json<Verified>> {
         let hash = sha256_hex(body.token.trim());
         let defaults = state.config.approved_domains.clone();
         let mailer = state.mailer.clone();
@@ -185,26 +213,48 @@ impl AuthApi {
             .run(move |c| {
                 c.transaction::<_, DbError, _>(|c| {
                     let at = now();
-                    let Some(token) = AccountToken::consume(c, &hash, TokenPurpose::VerifyEmail, at)? else { return Ok(None) };
-                    let Some(user) = User::find(c, UserId(token.user_id))? else { return Ok(None) };
+                    let Some(token) =
+                        AccountToken::consume(c, &hash, TokenPurpose::VerifyEmail, at)?
+                    else {
+                        return Ok(None);
+                    };
+                    let Some(user) = User::find(c, UserId(token.user_id))? else {
+                        return Ok(None);
+                    };
                     if user.status() != MemberStatus::Unverified {
                         return Ok(Some(user.status()));
                     }
-                    let approved = validate::domain_approved(&user.email, &settings::approved_domains(c, &defaults)?);
-                    let status = if approved { MemberStatus::Active } else { MemberStatus::Pending };
+                    let approved = validate::domain_approved(
+                        &user.email,
+                        &settings::approved_domains(c, &defaults)?,
+                    );
+                    let status = if approved {
+                        MemberStatus::Active
+                    } else {
+                        MemberStatus::Pending
+                    };
                     User::update(
                         c,
                         user.id(),
-                        UserUpdate { email_verified: Some(true), status: Some(status.as_str().into()), ..Default::default() },
+                        UserUpdate {
+                            email_verified: Some(true),
+                            status: Some(status.as_str().into()),
+                            ..Default::default()
+                        },
                     )?;
                     NewAudit::member(Some(user.id), "member.email_verified", user.id).write(c)?;
                     if approved {
                         NewAudit::member(None, "member.auto_approved", user.id)
-                            .details(&format!("domain {} is approved", validate::email_domain(&user.email)))
+                            .details(&format!(
+                                "domain {} is approved",
+                                validate::email_domain(&user.email)
+                            ))
                             .write(c)?;
                     } else {
                         for to in User::moderator_emails(c)? {
-                            mailer.awaiting_approval(&to, &user.display_name, &user.organisation).queue(c)?;
+                            mailer
+                                .awaiting_approval(&to, &user.display_name, &user.organisation)
+                                .queue(c)?;
                         }
                     }
                     Ok(Some(status))
@@ -212,23 +262,41 @@ impl AuthApi {
             })
             .await?;
         state.mailer.nudge();
-        let status = status.ok_or_else(|| ApiError::field("token", "This link has expired or has already been used. Ask for a new one."))?;
+        let status = status.ok_or_else(|| {
+            ApiError::field(
+                "token",
+                "This link has expired or has already been used. Ask for a new one.",
+            )
+        })?;
         Ok(Json(Verified { status }))
     }
 
     /// Send a fresh verification e-mail. Always accepted, whether or not the address is known.
-    #[oai(path = "/resend-verification", method = "post", operation_id = "resendVerification")]
-    async fn resend_verification(&self, state: Data<&AppState>, body: Json<EmailRequest>) -> ApiResult<Accepted> {
-        let Ok(email) = validate::canonical_email(&body.email) else { return Ok(Accepted::Accepted) };
+    #[oai(
+        path = "/resend-verification",
+        method = "post",
+        operation_id = "resendVerification"
+    )]
+    async fn resend_verification(
+        &self,
+        state: Data<&AppState>,
+        body: Json<EmailRequest>,
+    ) -> ApiResult<Accepted> {
+        let Ok(email) = validate::canonical_email(&body.email) else {
+            return Ok(Accepted::Accepted);
+        };
         let state = state.0.clone();
         // Done in the background so the answer takes the same time either way.
         tokio::spawn(async move {
             let mailer = state.mailer.clone();
-            let ttl = chrono::TimeDelta::from_std(state.config.verify_token_ttl).unwrap_or(chrono::TimeDelta::hours(48));
+            let ttl = chrono::TimeDelta::from_std(state.config.verify_token_ttl)
+                .unwrap_or(chrono::TimeDelta::hours(48));
             let result = state
                 .db
                 .run(move |c| {
-                    let Some(user) = User::find_by_email(c, &email)? else { return Ok(()) };
+                    let Some(user) = User::find_by_email(c, &email)? else {
+                        return Ok(());
+                    };
                     if user.status() != MemberStatus::Unverified {
                         return Ok(());
                     }
@@ -247,7 +315,9 @@ impl AuthApi {
                                 used_at: None,
                             },
                         )?;
-                        mailer.verify_email(&user.email, &user.display_name, &token).queue(c)
+                        mailer
+                            .verify_email(&user.email, &user.display_name, &token)
+                            .queue(c)
                     })
                 })
                 .await;
@@ -261,8 +331,15 @@ impl AuthApi {
 
     /// Sign in; sets the session cookie.
     #[oai(path = "/login", method = "post", operation_id = "login")]
-    async fn login(&self, state: Data<&AppState>, req: &Request, jar: &CookieJar, body: Json<LoginRequest>) -> ApiResult<Json<Member>> {
-        let email = validate::canonical_email(&body.email).unwrap_or_else(|_| body.email.trim().to_lowercase());
+    async fn login(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        jar: &CookieJar,
+        body: Json<LoginRequest>,
+    ) -> ApiResult<Json<Member>> {
+        let email = validate::canonical_email(&body.email)
+            .unwrap_or_else(|_| body.email.trim().to_lowercase());
         if body.password.len() > 4 * validate::PASSWORD_MAX || email.len() > 320 {
             return Err(ApiError::bad_credentials());
         }
@@ -274,7 +351,11 @@ impl AuthApi {
             tracing::error!(error = %e, "throttle store unavailable");
             ApiError::unavailable("Sign-in is not available just now. Try again shortly.")
         };
-        let (account_failures, account_wait) = state.throttle.count(&account_key).await.map_err(throttle_err)?;
+        let (account_failures, account_wait) = state
+            .throttle
+            .count(&account_key)
+            .await
+            .map_err(throttle_err)?;
         if account_failures >= max {
             return Err(ApiError::too_many(account_wait));
         }
@@ -286,25 +367,43 @@ impl AuthApi {
             }
         }
         let email2 = email.clone();
-        let user = state.db.run(move |c| User::find_by_email(c, &email2)).await?;
+        let user = state
+            .db
+            .run(move |c| User::find_by_email(c, &email2))
+            .await?;
         let ok = state
             .hasher
-            .verify(body.0.password, user.as_ref().map(|u| u.password_hash.clone()))
+            .verify(
+                body.0.password,
+                user.as_ref().map(|u| u.password_hash.clone()),
+            )
             .await
             .map_err(|e| ApiError::internal(&e))?;
         let Some(user) = user.filter(|_| ok) else {
-            let n = state.throttle.fail(&account_key).await.map_err(throttle_err)?;
+            let n = state
+                .throttle
+                .fail(&account_key)
+                .await
+                .map_err(throttle_err)?;
             if let Some(key) = &ip_key {
                 state.throttle.fail(key).await.map_err(throttle_err)?;
             }
             if n == max {
-                let details = format!("{max} failed sign-ins on {email}; locked for {}", humantime::format_duration(state.config.login_window));
-                let target = state.db.run(move |c| Ok(User::find_by_email(c, &email)?.map(|u| u.id))).await?;
+                let details = format!(
+                    "{max} failed sign-ins on {email}; locked for {}",
+                    humantime::format_duration(state.config.login_window)
+                );
+                let target = state
+                    .db
+                    .run(move |c| Ok(User::find_by_email(c, &email)?.map(|u| u.id)))
+                    .await?;
                 let ip_text = ip.map(|i| i.to_string());
                 state
                     .db
                     .run(move |c| {
-                        let mut entry = NewAudit::member(None, "auth.login_throttled", target.unwrap_or(0)).details(&details);
+                        let mut entry =
+                            NewAudit::member(None, "auth.login_throttled", target.unwrap_or(0))
+                                .details(&details);
                         entry.target_id = target;
                         entry.reason = ip_text.as_deref();
                         entry.write(c)
@@ -322,16 +421,24 @@ impl AuthApi {
                 ));
             }
             MemberStatus::Declined => {
-                return Err(ApiError::forbidden("membership-declined", "Your membership request was declined", "Contact your regional lead if you think this is a mistake."));
+                return Err(ApiError::forbidden(
+                    "membership-declined",
+                    "Your membership request was declined",
+                    "Contact your regional lead if you think this is a mistake.",
+                ));
             }
             MemberStatus::Pending | MemberStatus::Active => {}
         }
-        state.throttle.clear(&account_key).await.map_err(throttle_err)?;
+        state
+            .throttle
+            .clear(&account_key)
+            .await
+            .map_err(throttle_err)?;
         // A fresh session id at every sign-in; any session the browser already had ends.
-        if let Some(old) = jar.get(state.config.session_cookie_name()) {
-            if let Ok(Some(s)) = state.sessions.lookup(old.value_str()).await {
-                let _ = state.sessions.revoke(&s).await;
-            }
+        if let Some(old) = jar.get(state.config.session_cookie_name())
+            && let Ok(Some(s)) = state.sessions.lookup(old.value_str()).await
+        {
+            let _ = state.sessions.revoke(&s).await;
         }
         let user_agent = req.header("user-agent").map(str::to_owned);
         let (token, _) = state
@@ -345,26 +452,48 @@ impl AuthApi {
 
     /// Sign out; ends the session on the server.
     #[oai(path = "/logout", method = "post", operation_id = "logout")]
-    async fn logout(&self, state: Data<&AppState>, viewer: Data<&Viewer>, jar: &CookieJar) -> ApiResult<NoContent> {
+    async fn logout(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        jar: &CookieJar,
+    ) -> ApiResult<NoContent> {
         if let Some((_, session)) = &viewer.signed_in {
-            state.sessions.revoke(session).await.map_err(|e| ApiError::internal(&e))?;
+            state
+                .sessions
+                .revoke(session)
+                .await
+                .map_err(|e| ApiError::internal(&e))?;
         }
         jar.add(session_cookie(&state, String::new(), true));
         Ok(NoContent::NoContent)
     }
 
     /// Ask for a password reset link. Always accepted, whether or not the address is known.
-    #[oai(path = "/password-reset", method = "post", operation_id = "requestPasswordReset")]
-    async fn password_reset(&self, state: Data<&AppState>, body: Json<EmailRequest>) -> ApiResult<Accepted> {
-        let Ok(email) = validate::canonical_email(&body.email) else { return Ok(Accepted::Accepted) };
+    #[oai(
+        path = "/password-reset",
+        method = "post",
+        operation_id = "requestPasswordReset"
+    )]
+    async fn password_reset(
+        &self,
+        state: Data<&AppState>,
+        body: Json<EmailRequest>,
+    ) -> ApiResult<Accepted> {
+        let Ok(email) = validate::canonical_email(&body.email) else {
+            return Ok(Accepted::Accepted);
+        };
         let state = state.0.clone();
         tokio::spawn(async move {
             let mailer = state.mailer.clone();
-            let ttl = chrono::TimeDelta::from_std(state.config.reset_token_ttl).unwrap_or(chrono::TimeDelta::hours(1));
+            let ttl = chrono::TimeDelta::from_std(state.config.reset_token_ttl)
+                .unwrap_or(chrono::TimeDelta::hours(1));
             let result = state
                 .db
                 .run(move |c| {
-                    let Some(user) = User::find_by_email(c, &email)? else { return Ok(()) };
+                    let Some(user) = User::find_by_email(c, &email)? else {
+                        return Ok(());
+                    };
                     if user.status() == MemberStatus::Declined {
                         return Ok(());
                     }
@@ -383,7 +512,9 @@ impl AuthApi {
                                 used_at: None,
                             },
                         )?;
-                        mailer.password_reset(&user.email, &user.display_name, &token).queue(c)
+                        mailer
+                            .password_reset(&user.email, &user.display_name, &token)
+                            .queue(c)
                     })
                 })
                 .await;
@@ -396,8 +527,16 @@ impl AuthApi {
     }
 
     /// Choose a new password with the token from the reset e-mail. Ends every session.
-    #[oai(path = "/password-reset/confirm", method = "post", operation_id = "confirmPasswordReset")]
-    async fn password_reset_confirm(&self, state: Data<&AppState>, body: Json<ResetConfirmRequest>) -> ApiResult<NoContent> {
+    #[oai(
+        path = "/password-reset/confirm",
+        method = "post",
+        operation_id = "confirmPasswordReset"
+    )]
+    async fn password_reset_confirm(
+        &self,
+        state: Data<&AppState>,
+        body: Json<ResetConfirmRequest>,
+    ) -> ApiResult<NoContent> {
         let hash = sha256_hex(body.token.trim());
         let peek_hash = hash.clone();
         let user = state
@@ -419,27 +558,53 @@ impl AuthApi {
                 }
             })
             .await?;
-        let user = user.ok_or_else(|| ApiError::field("token", "This link has expired or has already been used. Ask for a new one."))?;
-        validate::password(&body.password, &user.email).map_err(|m| ApiError::field("password", m))?;
-        let password_hash = state.hasher.hash(body.0.password).await.map_err(|e| ApiError::internal(&e))?;
+        let user = user.ok_or_else(|| {
+            ApiError::field(
+                "token",
+                "This link has expired or has already been used. Ask for a new one.",
+            )
+        })?;
+        validate::password(&body.password, &user.email)
+            .map_err(|m| ApiError::field("password", m))?;
+        let password_hash = state
+            .hasher
+            .hash(body.0.password)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
         let user_id = user.id;
         let done = state
             .db
             .run(move |c| {
                 c.transaction::<_, DbError, _>(|c| {
-                    if AccountToken::consume(c, &hash, TokenPurpose::PasswordReset, now())?.is_none() {
+                    if AccountToken::consume(c, &hash, TokenPurpose::PasswordReset, now())?
+                        .is_none()
+                    {
                         return Ok(false);
                     }
-                    User::update(c, UserId(user_id), UserUpdate { password_hash: Some(password_hash), ..Default::default() })?;
+                    User::update(
+                        c,
+                        UserId(user_id),
+                        UserUpdate {
+                            password_hash: Some(password_hash),
+                            ..Default::default()
+                        },
+                    )?;
                     NewAudit::member(Some(user_id), "member.password_reset", user_id).write(c)?;
                     Ok(true)
                 })
             })
             .await?;
         if !done {
-            return Err(ApiError::field("token", "This link has expired or has already been used. Ask for a new one."));
+            return Err(ApiError::field(
+                "token",
+                "This link has expired or has already been used. Ask for a new one.",
+            ));
         }
-        state.sessions.revoke_all(user_id, None).await.map_err(|e| ApiError::internal(&e))?;
+        state
+            .sessions
+            .revoke_all(user_id, None)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
         Ok(NoContent::NoContent)
     }
 }
@@ -450,7 +615,13 @@ fn taken(field: &str) -> ApiError {
     } else {
         "That name is already taken, or looks too like one that is: choose another"
     };
-    ApiError::conflict(message, vec![FieldError { field: field.to_owned(), message: message.to_owned() }])
+    ApiError::conflict(
+        message,
+        vec![FieldError {
+            field: field.to_owned(),
+            message: message.to_owned(),
+        }],
+    )
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, and `__Host-` + Secure under https.

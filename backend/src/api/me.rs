@@ -10,9 +10,9 @@ use poem_openapi::{Object, OpenApi, Tags};
 use super::auth::NoContent;
 use super::{Member, utc};
 use crate::auth::Viewer;
+use crate::db::DbError;
 use crate::db::audit::NewAudit;
 use crate::db::users::{User, UserUpdate};
-use crate::db::DbError;
 use crate::error::{ApiError, ApiResult, FieldError, Validation};
 use crate::model::Region;
 use crate::state::AppState;
@@ -69,27 +69,43 @@ impl MeApi {
 
     /// Change your profile.
     #[oai(path = "/", method = "patch", operation_id = "updateMe")]
-    async fn update(&self, state: Data<&AppState>, viewer: Data<&Viewer>, body: Json<ProfileUpdate>) -> ApiResult<Json<Member>> {
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        body: Json<ProfileUpdate>,
+    ) -> ApiResult<Json<Member>> {
         let (user, _) = viewer.require_user()?;
         if user.suspended_now().is_some() {
             viewer.require_writer()?;
         }
         let mut v = Validation::default();
         let mut changes = UserUpdate::default();
-        if let Some(name) = &body.display_name {
-            if let Some(name) = v.check("display_name", validate::display_name(name)) {
-                changes.display_name_key = Some(validate::display_name_key(&name));
-                changes.display_name = Some(name);
-            }
+        if let Some(name) = &body.display_name
+            && let Some(name) = v.check("display_name", validate::display_name(name))
+        {
+            changes.display_name_key = Some(validate::display_name_key(&name));
+            changes.display_name = Some(name);
         }
         if let Some(org) = &body.organisation {
-            changes.organisation = v.check("organisation", validate::short_text(org, 120, "Enter your organisation"));
+            changes.organisation = v.check(
+                "organisation",
+                validate::short_text(org, 120, "Enter your organisation"),
+            );
         }
         if let Some(role) = &body.job_role {
-            changes.job_role = v.check("job_role", validate::short_text(role, 100, "Enter your job role"));
+            changes.job_role = v.check(
+                "job_role",
+                validate::short_text(role, 100, "Enter your job role"),
+            );
         }
         if let Some(region) = &body.region {
-            changes.region = v.check("region", Region::parse(region.trim()).map(|r| r.as_str().to_owned()).ok_or("Select your region"));
+            changes.region = v.check(
+                "region",
+                Region::parse(region.trim())
+                    .map(|r| r.as_str().to_owned())
+                    .ok_or("Select your region"),
+            );
         }
         v.finish()?;
         let id = user.id();
@@ -97,10 +113,10 @@ impl MeApi {
             .db
             .run(move |c| {
                 c.transaction::<_, DbError, _>(|c| {
-                    if let Some(key) = &changes.display_name_key {
-                        if User::display_name_key_taken(c, key, Some(id))? {
-                            return Ok(None);
-                        }
+                    if let Some(key) = &changes.display_name_key
+                        && User::display_name_key_taken(c, key, Some(id))?
+                    {
+                        return Ok(None);
                     }
                     let user = User::update(c, id, changes)?;
                     NewAudit::member(Some(id.0), "member.profile_updated", id.0).write(c)?;
@@ -118,10 +134,18 @@ impl MeApi {
 
     /// Change your password. Every other session is signed out.
     #[oai(path = "/password", method = "post", operation_id = "changePassword")]
-    async fn change_password(&self, state: Data<&AppState>, viewer: Data<&Viewer>, body: Json<PasswordChange>) -> ApiResult<NoContent> {
+    async fn change_password(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        body: Json<PasswordChange>,
+    ) -> ApiResult<NoContent> {
         let (user, session) = viewer.require_user()?;
         if body.current.len() > 4 * validate::PASSWORD_MAX {
-            return Err(ApiError::field("current", "Your current password is not right"));
+            return Err(ApiError::field(
+                "current",
+                "Your current password is not right",
+            ));
         }
         let ok = state
             .hasher
@@ -129,35 +153,64 @@ impl MeApi {
             .await
             .map_err(|e| ApiError::internal(&e))?;
         if !ok {
-            return Err(ApiError::field("current", "Your current password is not right"));
+            return Err(ApiError::field(
+                "current",
+                "Your current password is not right",
+            ));
         }
         validate::password(&body.new, &user.email).map_err(|m| ApiError::field("new", m))?;
         if body.new == body.current {
-            return Err(ApiError::field("new", "Choose a password different from your current one"));
+            return Err(ApiError::field(
+                "new",
+                "Choose a password different from your current one",
+            ));
         }
-        let hash = state.hasher.hash(body.0.new).await.map_err(|e| ApiError::internal(&e))?;
+        let hash = state
+            .hasher
+            .hash(body.0.new)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
         let (id, email, name) = (user.id(), user.email.clone(), user.display_name.clone());
         let mail = state.mailer.password_changed(&email, &name);
         state
             .db
             .run(move |c| {
                 c.transaction::<_, DbError, _>(|c| {
-                    User::update(c, id, UserUpdate { password_hash: Some(hash), ..Default::default() })?;
+                    User::update(
+                        c,
+                        id,
+                        UserUpdate {
+                            password_hash: Some(hash),
+                            ..Default::default()
+                        },
+                    )?;
                     NewAudit::member(Some(id.0), "member.password_changed", id.0).write(c)?;
                     mail.queue(c)
                 })
             })
             .await?;
         state.mailer.nudge();
-        state.sessions.revoke_all(id.0, Some(&session.id_hash)).await.map_err(|e| ApiError::internal(&e))?;
+        state
+            .sessions
+            .revoke_all(id.0, Some(&session.id_hash))
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
         Ok(NoContent::NoContent)
     }
 
     /// Your signed-in sessions.
     #[oai(path = "/sessions", method = "get", operation_id = "listMySessions")]
-    async fn sessions(&self, state: Data<&AppState>, viewer: Data<&Viewer>) -> ApiResult<Json<SessionList>> {
+    async fn sessions(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+    ) -> ApiResult<Json<SessionList>> {
         let (user, current) = viewer.require_user()?;
-        let sessions = state.sessions.list(user.id).await.map_err(|e| ApiError::internal(&e))?;
+        let sessions = state
+            .sessions
+            .list(user.id)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
         Ok(Json(SessionList {
             items: sessions
                 .into_iter()
@@ -174,17 +227,43 @@ impl MeApi {
     }
 
     /// Sign out one of your sessions.
-    #[oai(path = "/sessions/:id", method = "delete", operation_id = "revokeMySession")]
-    async fn revoke_session(&self, state: Data<&AppState>, viewer: Data<&Viewer>, id: Path<String>) -> ApiResult<NoContent> {
+    #[oai(
+        path = "/sessions/:id",
+        method = "delete",
+        operation_id = "revokeMySession"
+    )]
+    async fn revoke_session(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        id: Path<String>,
+    ) -> ApiResult<NoContent> {
         let (user, _) = viewer.require_user()?;
-        let sessions = state.sessions.list(user.id).await.map_err(|e| ApiError::internal(&e))?;
-        let session = sessions.into_iter().find(|s| s.public_id == id.0).ok_or_else(|| ApiError::not_found("session"))?;
-        state.sessions.revoke(&session).await.map_err(|e| ApiError::internal(&e))?;
+        let sessions = state
+            .sessions
+            .list(user.id)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+        let session = sessions
+            .into_iter()
+            .find(|s| s.public_id == id.0)
+            .ok_or_else(|| ApiError::not_found("session"))?;
+        state
+            .sessions
+            .revoke(&session)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
         Ok(NoContent::NoContent)
     }
 }
 
 fn name_taken() -> ApiError {
     let message = "That name is already taken, or looks too like one that is: choose another";
-    ApiError::conflict(message, vec![FieldError { field: "display_name".into(), message: message.into() }])
+    ApiError::conflict(
+        message,
+        vec![FieldError {
+            field: "display_name".into(),
+            message: message.into(),
+        }],
+    )
 }

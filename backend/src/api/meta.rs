@@ -32,9 +32,18 @@ impl MetaApi {
     #[oai(path = "/", method = "get", operation_id = "getMeta")]
     async fn meta(&self) -> Json<MetaInfo> {
         Json(MetaInfo {
-            regions: Region::ALL.into_iter().map(|r| RegionInfo { id: r, name: r.name().to_owned() }).collect(),
+            regions: Region::ALL
+                .into_iter()
+                .map(|r| RegionInfo {
+                    id: r,
+                    name: r.name().to_owned(),
+                })
+                .collect(),
             roles: Role::ALL.to_vec(),
-            job_roles: JOB_ROLE_SUGGESTIONS.iter().map(|s| (*s).to_owned()).collect(),
+            job_roles: JOB_ROLE_SUGGESTIONS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
         })
     }
 }

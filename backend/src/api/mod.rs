@@ -12,7 +12,13 @@ use poem_openapi::{Object, OpenApiService};
 use crate::db::users::User;
 use crate::model::{MemberStatus, Region, Role};
 
-pub type Apis = (auth::AuthApi, me::MeApi, members::MembersApi, admin::AdminApi, meta::MetaApi);
+pub type Apis = (
+    auth::AuthApi,
+    me::MeApi,
+    members::MembersApi,
+    admin::AdminApi,
+    meta::MetaApi,
+);
 
 pub fn service(public_url: &str) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
@@ -83,15 +89,26 @@ pub fn page_limit(limit: Option<i64>) -> crate::error::ApiResult<i64> {
     match limit {
         None => Ok(20),
         Some(n) if (1..=100).contains(&n) => Ok(n),
-        Some(_) => Err(crate::error::ApiError::field("limit", "limit must be between 1 and 100")),
+        Some(_) => Err(crate::error::ApiError::field(
+            "limit",
+            "limit must be between 1 and 100",
+        )),
     }
 }
 
 /// Splits `limit + 1` rows into a page and the cursor for the next one.
-pub fn paginate<T>(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> (Vec<T>, Option<String>) {
+pub fn paginate<T>(
+    mut rows: Vec<T>,
+    limit: i64,
+    id: impl Fn(&T) -> i64,
+) -> (Vec<T>, Option<String>) {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next = if more { rows.last().map(|r| id(r).to_string()) } else { None };
+    let next = if more {
+        rows.last().map(|r| id(r).to_string())
+    } else {
+        None
+    };
     (rows, next)
 }
 
@@ -99,6 +116,8 @@ pub fn paginate<T>(mut rows: Vec<T>, limit: i64, id: impl Fn(&T) -> i64) -> (Vec
 pub fn cursor(raw: Option<&str>) -> crate::error::ApiResult<Option<i64>> {
     match raw.map(str::trim).filter(|c| !c.is_empty()) {
         None => Ok(None),
-        Some(c) => crate::db::parse_cursor(Some(c)).map(Some).ok_or_else(|| crate::error::ApiError::field("cursor", "Not a valid cursor")),
+        Some(c) => crate::db::parse_cursor(Some(c))
+            .map(Some)
+            .ok_or_else(|| crate::error::ApiError::field("cursor", "Not a valid cursor")),
     }
 }

@@ -41,7 +41,10 @@ impl Viewer {
 
     /// Signed in at all (pending and suspended members included).
     pub fn require_user(&self) -> ApiResult<(&User, &Session)> {
-        self.signed_in.as_ref().map(|(u, s)| (u, s)).ok_or_else(|| ApiError::unauthorized("You need to sign in to do this."))
+        self.signed_in
+            .as_ref()
+            .map(|(u, s)| (u, s))
+            .ok_or_else(|| ApiError::unauthorized("You need to sign in to do this."))
     }
 
     /// An approved member, suspended or not: may read members-only pages.
@@ -99,21 +102,43 @@ pub fn client_ip(req: &Request, state: &AppState) -> Option<IpAddr> {
     if !trusted(&peer) {
         return Some(peer);
     }
-    let forwarded = req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
-    let chain: Vec<IpAddr> = forwarded.split(',').filter_map(|s| s.trim().parse().ok()).collect();
-    Some(chain.into_iter().rev().find(|ip| !trusted(ip)).unwrap_or(peer))
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    let chain: Vec<IpAddr> = forwarded
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    Some(
+        chain
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted(ip))
+            .unwrap_or(peer),
+    )
 }
 
 /// Resolves the session cookie of every API request into a `Viewer` for the handlers.
 pub async fn resolve_viewer<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Response> {
     let mut viewer = Viewer::default();
     if let Some(state) = req.data::<AppState>().cloned() {
-        let token = req.cookie().get(state.config.session_cookie_name()).map(|c| c.value_str().to_owned());
+        let token = req
+            .cookie()
+            .get(state.config.session_cookie_name())
+            .map(|c| c.value_str().to_owned());
         if let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= 128) {
             match state.sessions.lookup(&token).await {
                 Ok(Some(session)) => {
                     let user_id = session.user_id;
-                    match state.db.run(move |c| User::find(c, crate::db::users::UserId(user_id))).await {
+                    match state
+                        .db
+                        .run(move |c| User::find(c, crate::db::users::UserId(user_id)))
+                        .await
+                    {
                         Ok(Some(user)) if user.status() != crate::model::MemberStatus::Declined => {
                             viewer.signed_in = Some((user, session));
                         }
@@ -124,7 +149,10 @@ pub async fn resolve_viewer<E: Endpoint>(ep: E, mut req: Request) -> poem::Resul
                 Ok(None) => {}
                 Err(e) => {
                     tracing::error!(error = %e, "session store unavailable");
-                    return Ok(ApiError::unavailable("Sign-in is not available just now. Try again shortly.").into_response());
+                    return Ok(ApiError::unavailable(
+                        "Sign-in is not available just now. Try again shortly.",
+                    )
+                    .into_response());
                 }
             }
         }

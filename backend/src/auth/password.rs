@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
@@ -29,13 +31,20 @@ fn hash_blocking(password: &str) -> anyhow::Result<String> {
 }
 
 fn verify_blocking(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 impl Hasher {
     pub fn new(concurrency: usize) -> anyhow::Result<Hasher> {
         let dummy = hash_blocking("a password nobody has: timing equaliser")?;
-        Ok(Hasher { permits: Arc::new(Semaphore::new(concurrency.max(1))), dummy: Arc::new(dummy) })
+        Ok(Hasher {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            dummy: Arc::new(dummy),
+        })
     }
 
     pub async fn hash(&self, password: String) -> anyhow::Result<String> {

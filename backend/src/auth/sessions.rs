@@ -35,7 +35,10 @@ pub enum SessionError {
 #[derive(Clone)]
 enum Backend {
     Db(Db),
-    Redis { conn: redis::aio::ConnectionManager, prefix: String },
+    Redis {
+        conn: redis::aio::ConnectionManager,
+        prefix: String,
+    },
 }
 
 #[derive(Clone)]
@@ -50,11 +53,27 @@ const TOUCH_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
 impl SessionStore {
     pub fn in_database(db: Db, idle: Duration, absolute: Duration) -> SessionStore {
-        SessionStore { backend: Backend::Db(db), idle, absolute }
+        SessionStore {
+            backend: Backend::Db(db),
+            idle,
+            absolute,
+        }
     }
 
-    pub fn in_redis(conn: redis::aio::ConnectionManager, prefix: &str, idle: Duration, absolute: Duration) -> SessionStore {
-        SessionStore { backend: Backend::Redis { conn, prefix: prefix.to_owned() }, idle, absolute }
+    pub fn in_redis(
+        conn: redis::aio::ConnectionManager,
+        prefix: &str,
+        idle: Duration,
+        absolute: Duration,
+    ) -> SessionStore {
+        SessionStore {
+            backend: Backend::Redis {
+                conn,
+                prefix: prefix.to_owned(),
+            },
+            idle,
+            absolute,
+        }
     }
 
     pub fn is_redis(&self) -> bool {
@@ -62,7 +81,12 @@ impl SessionStore {
     }
 
     /// Starts a session; returns the cookie token and the session.
-    pub async fn create(&self, user_id: i64, user_agent: Option<String>, ip: Option<String>) -> Result<(String, Session), SessionError> {
+    pub async fn create(
+        &self,
+        user_id: i64,
+        user_agent: Option<String>,
+        ip: Option<String>,
+    ) -> Result<(String, Session), SessionError> {
         let token = super::random_token();
         let at = now();
         let session = Session {
@@ -71,7 +95,8 @@ impl SessionStore {
             user_id,
             created_at: at,
             last_seen_at: at,
-            expires_at: at + chrono::TimeDelta::from_std(self.absolute).unwrap_or(chrono::TimeDelta::days(30)),
+            expires_at: at
+                + chrono::TimeDelta::from_std(self.absolute).unwrap_or(chrono::TimeDelta::days(30)),
             user_agent: user_agent.map(|ua| ua.chars().take(256).collect()),
             ip,
         };
@@ -84,7 +109,11 @@ impl SessionStore {
                 let mut conn = conn.clone();
                 let ttl = self.redis_ttl(&session);
                 let _: () = redis::pipe()
-                    .set_ex(format!("{prefix}session:{}", session.id_hash), serde_json::to_string(&session)?, ttl)
+                    .set_ex(
+                        format!("{prefix}session:{}", session.id_hash),
+                        serde_json::to_string(&session)?,
+                        ttl,
+                    )
                     .sadd(format!("{prefix}user_sessions:{user_id}"), &session.id_hash)
                     .query_async(&mut conn)
                     .await?;
@@ -104,7 +133,9 @@ impl SessionStore {
                 let hash = id_hash.clone();
                 let found = db
                     .run(move |c| {
-                        let Some(row) = SessionRow::find(c, &hash)? else { return Ok(None) };
+                        let Some(row) = SessionRow::find(c, &hash)? else {
+                            return Ok(None);
+                        };
                         if row.expires_at <= at || row.last_seen_at + idle <= at {
                             SessionRow::delete(c, &hash)?;
                             return Ok(None);
@@ -130,7 +161,9 @@ impl SessionStore {
                 if at - session.last_seen_at >= TOUCH_EVERY {
                     session.last_seen_at = at;
                     let ttl = self.redis_ttl(&session);
-                    let _: () = conn.set_ex(&key, serde_json::to_string(&session)?, ttl).await?;
+                    let _: () = conn
+                        .set_ex(&key, serde_json::to_string(&session)?, ttl)
+                        .await?;
                 }
                 Ok(Some(session))
             }
@@ -140,7 +173,12 @@ impl SessionStore {
     /// Every live session of a member, most recently used first.
     pub async fn list(&self, user_id: i64) -> Result<Vec<Session>, SessionError> {
         match &self.backend {
-            Backend::Db(db) => Ok(db.run(move |c| SessionRow::list_for_user(c, user_id)).await?.into_iter().map(from_row).collect()),
+            Backend::Db(db) => Ok(db
+                .run(move |c| SessionRow::list_for_user(c, user_id))
+                .await?
+                .into_iter()
+                .map(from_row)
+                .collect()),
             Backend::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
                 let set = format!("{prefix}user_sessions:{user_id}");
@@ -155,7 +193,7 @@ impl SessionStore {
                         }
                     }
                 }
-                out.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
+                out.sort_by_key(|s| std::cmp::Reverse(s.last_seen_at));
                 Ok(out)
             }
         }
@@ -180,7 +218,8 @@ impl SessionStore {
         match &self.backend {
             Backend::Db(db) => {
                 let keep = keep.map(str::to_owned);
-                db.run(move |c| SessionRow::delete_for_user(c, user_id, keep.as_deref())).await?;
+                db.run(move |c| SessionRow::delete_for_user(c, user_id, keep.as_deref()))
+                    .await?;
             }
             Backend::Redis { .. } => {
                 for s in self.list(user_id).await? {
@@ -198,8 +237,12 @@ impl SessionStore {
         match &self.backend {
             Backend::Db(db) => {
                 let at = now();
-                let cutoff = at - chrono::TimeDelta::from_std(self.idle).unwrap_or(chrono::TimeDelta::hours(12));
-                Ok(db.run(move |c| SessionRow::delete_expired(c, at, cutoff)).await?)
+                let cutoff = at
+                    - chrono::TimeDelta::from_std(self.idle)
+                        .unwrap_or(chrono::TimeDelta::hours(12));
+                Ok(db
+                    .run(move |c| SessionRow::delete_expired(c, at, cutoff))
+                    .await?)
             }
             Backend::Redis { .. } => Ok(0),
         }
@@ -210,7 +253,12 @@ impl SessionStore {
         remaining.min(self.idle.as_secs().max(1))
     }
 
-    async fn delete_redis(&self, conn: &mut redis::aio::ConnectionManager, prefix: &str, s: &Session) -> Result<(), SessionError> {
+    async fn delete_redis(
+        &self,
+        conn: &mut redis::aio::ConnectionManager,
+        prefix: &str,
+        s: &Session,
+    ) -> Result<(), SessionError> {
         let _: () = redis::pipe()
             .del(format!("{prefix}session:{}", s.id_hash))
             .srem(format!("{prefix}user_sessions:{}", s.user_id), &s.id_hash)

@@ -10,7 +10,10 @@ use redis::AsyncCommands;
 #[derive(Clone)]
 enum Backend {
     Local(Arc<Mutex<HashMap<String, (Instant, u32)>>>),
-    Redis { conn: redis::aio::ConnectionManager, prefix: String },
+    Redis {
+        conn: redis::aio::ConnectionManager,
+        prefix: String,
+    },
 }
 
 #[derive(Clone)]
@@ -21,11 +24,20 @@ pub struct Throttle {
 
 impl Throttle {
     pub fn local(window: Duration) -> Throttle {
-        Throttle { backend: Backend::Local(Arc::default()), window }
+        Throttle {
+            backend: Backend::Local(Arc::default()),
+            window,
+        }
     }
 
     pub fn redis(conn: redis::aio::ConnectionManager, prefix: &str, window: Duration) -> Throttle {
-        Throttle { backend: Backend::Redis { conn, prefix: prefix.to_owned() }, window }
+        Throttle {
+            backend: Backend::Redis {
+                conn,
+                prefix: prefix.to_owned(),
+            },
+            window,
+        }
     }
 
     /// Failures counted under `key` in the current window, and the seconds until it ends.
@@ -35,9 +47,10 @@ impl Throttle {
                 let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
                 let now = Instant::now();
                 match map.get(key) {
-                    Some((start, n)) if now.duration_since(*start) < self.window => {
-                        Ok((*n, (self.window - now.duration_since(*start)).as_secs().max(1)))
-                    }
+                    Some((start, n)) if now.duration_since(*start) < self.window => Ok((
+                        *n,
+                        (self.window - now.duration_since(*start)).as_secs().max(1),
+                    )),
                     Some(_) => {
                         map.remove(key);
                         Ok((0, 0))
@@ -48,7 +61,8 @@ impl Throttle {
             Backend::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
                 let k = format!("{prefix}throttle:{key}");
-                let (n, ttl): (Option<u32>, i64) = redis::pipe().get(&k).ttl(&k).query_async(&mut conn).await?;
+                let (n, ttl): (Option<u32>, i64) =
+                    redis::pipe().get(&k).ttl(&k).query_async(&mut conn).await?;
                 Ok((n.unwrap_or(0), ttl.max(1) as u64))
             }
         }

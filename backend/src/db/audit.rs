@@ -56,7 +56,9 @@ impl<'a> NewAudit<'a> {
     }
 
     pub fn write(&self, conn: &mut DbConn) -> Result<(), DbError> {
-        diesel::insert_into(audit_log::table).values(self).execute(conn)?;
+        diesel::insert_into(audit_log::table)
+            .values(self)
+            .execute(conn)?;
         Ok(())
     }
 }
@@ -75,7 +77,10 @@ pub struct AuditFilter {
 impl AuditRow {
     /// Newest first, `limit + 1` rows so the caller knows whether there is a next page.
     pub fn list(conn: &mut DbConn, f: &AuditFilter) -> Result<Vec<AuditRow>, DbError> {
-        let mut q = audit_log::table.select(AuditRow::as_select()).order(audit_log::id.desc()).into_boxed();
+        let mut q = audit_log::table
+            .select(AuditRow::as_select())
+            .order(audit_log::id.desc())
+            .into_boxed();
         if let Some(action) = &f.action {
             q = q.filter(audit_log::action.eq(action.clone()));
         }

@@ -15,8 +15,16 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Applies every pending migration; returns the names applied.
 pub fn run_pending(conn: &mut DbConn) -> Result<Vec<String>, BoxError> {
     let applied = match conn {
-        DbConn::Pg(c) => c.run_pending_migrations(POSTGRES)?.iter().map(ToString::to_string).collect(),
-        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE)?.iter().map(ToString::to_string).collect(),
+        DbConn::Pg(c) => c
+            .run_pending_migrations(POSTGRES)?
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        DbConn::Sqlite(c) => c
+            .run_pending_migrations(SQLITE)?
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
     };
     Ok(applied)
 }
@@ -45,19 +53,33 @@ pub fn revert(conn: &mut DbConn, steps: usize) -> Result<Vec<String>, BoxError> 
 pub fn status(conn: &mut DbConn) -> Result<Vec<(String, bool)>, BoxError> {
     let (all, applied): (Vec<String>, Vec<String>) = match conn {
         DbConn::Pg(c) => (
-            MigrationSource::<Pg>::migrations(&POSTGRES)?.iter().map(|m| m.name().to_string()).collect(),
-            c.applied_migrations()?.iter().map(ToString::to_string).collect(),
+            MigrationSource::<Pg>::migrations(&POSTGRES)?
+                .iter()
+                .map(|m| m.name().to_string())
+                .collect(),
+            c.applied_migrations()?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
         ),
         DbConn::Sqlite(c) => (
-            MigrationSource::<Sqlite>::migrations(&SQLITE)?.iter().map(|m| m.name().to_string()).collect(),
-            c.applied_migrations()?.iter().map(ToString::to_string).collect(),
+            MigrationSource::<Sqlite>::migrations(&SQLITE)?
+                .iter()
+                .map(|m| m.name().to_string())
+                .collect(),
+            c.applied_migrations()?
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
         ),
     };
     Ok(all
         .into_iter()
         .map(|name| {
             let version = name.split('_').next().unwrap_or("").replace('-', "");
-            let done = applied.iter().any(|a| a.replace('-', "") == version || *a == name);
+            let done = applied
+                .iter()
+                .any(|a| a.replace('-', "") == version || *a == name);
             (name, done)
         })
         .collect())

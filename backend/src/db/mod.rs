@@ -45,12 +45,16 @@ impl DatabaseUrl {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let rest = url.split_once("://").map(|(_, r)| r).unwrap_or("");
             if rest.is_empty() || rest.starts_with('/') && rest.len() == 1 {
-                return Err("postgres:// needs a host, e.g. postgres://user@localhost/partners".into());
+                return Err(
+                    "postgres:// needs a host, e.g. postgres://user@localhost/partners".into(),
+                );
             }
             return Ok(DatabaseUrl::Postgres(url.to_owned()));
         }
         match url.split_once("://") {
-            Some((scheme, _)) => Err(format!("unknown scheme {scheme:?}: use sqlite://PATH or postgres://...")),
+            Some((scheme, _)) => Err(format!(
+                "unknown scheme {scheme:?}: use sqlite://PATH or postgres://..."
+            )),
             None => Err("expected sqlite://PATH or postgres://...".into()),
         }
     }
@@ -96,11 +100,14 @@ impl ManageConnection for Manager {
                 } else {
                     format!("{url}?connect_timeout=5")
                 };
-                PgConnection::establish(&url).map(DbConn::Pg).map_err(r2d2::Error::ConnectionError)
+                PgConnection::establish(&url)
+                    .map(DbConn::Pg)
+                    .map_err(r2d2::Error::ConnectionError)
             }
             DatabaseUrl::Sqlite(path) => {
                 let path = path.to_string_lossy();
-                let mut conn = SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
+                let mut conn =
+                    SqliteConnection::establish(&path).map_err(r2d2::Error::ConnectionError)?;
                 // The busy timeout must be in force before switching to WAL, which takes a lock.
                 conn.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
@@ -112,7 +119,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
@@ -139,7 +147,10 @@ impl DbError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(
             self,
-            DbError::Query(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _))
+            DbError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
         )
     }
 }
@@ -156,23 +167,30 @@ impl Db {
     /// with a clear message when the database can't be reached.
     pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
         let url = DatabaseUrl::parse(url).map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
-        if let DatabaseUrl::Sqlite(path) = &url {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot create {}: {e}", dir.display()))?;
-            }
+        if let DatabaseUrl::Sqlite(path) = &url
+            && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                anyhow::anyhow!("DATABASE_URL: cannot create {}: {e}", dir.display())
+            })?;
         }
         let manager = Manager { url: url.clone() };
         // Try once directly so the message names the real cause rather than a pool timeout.
-        manager
-            .connect()
-            .map_err(|e| anyhow::anyhow!("cannot connect to the database at {}: {}", url.redacted(), first_line(&e.to_string())))?;
+        manager.connect().map_err(|e| {
+            anyhow::anyhow!(
+                "cannot connect to the database at {}: {}",
+                url.redacted(),
+                first_line(&e.to_string())
+            )
+        })?;
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(5))
             .build(manager)
-            .map_err(|e| anyhow::anyhow!("cannot connect to the database at {}: {e}", url.redacted()))?;
+            .map_err(|e| {
+                anyhow::anyhow!("cannot connect to the database at {}: {e}", url.redacted())
+            })?;
         Ok(Db { pool, url })
     }
 
@@ -221,7 +239,9 @@ pub fn now() -> chrono::NaiveDateTime {
 
 /// Cursor pagination helpers: a cursor is the last id seen, as text.
 pub fn parse_cursor(cursor: Option<&str>) -> Option<i64> {
-    cursor.and_then(|c| c.trim().parse::<i64>().ok()).filter(|id| *id > 0)
+    cursor
+        .and_then(|c| c.trim().parse::<i64>().ok())
+        .filter(|id| *id > 0)
 }
 
 diesel::define_sql_function! {

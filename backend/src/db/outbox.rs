@@ -32,13 +32,26 @@ struct NewOutbox<'a> {
 impl OutboxRow {
     pub fn enqueue(conn: &mut DbConn, to: &str, subject: &str, body: &str) -> Result<(), DbError> {
         diesel::insert_into(outbox::table)
-            .values(NewOutbox { to_address: to, subject, body_text: body, created_at: now() })
+            .values(NewOutbox {
+                to_address: to,
+                subject,
+                body_text: body,
+                created_at: now(),
+            })
             .execute(conn)?;
         Ok(())
     }
 
-    pub fn list(conn: &mut DbConn, to: Option<&str>, before_id: Option<i64>, limit: i64) -> Result<Vec<OutboxRow>, DbError> {
-        let mut q = outbox::table.select(OutboxRow::as_select()).order(outbox::id.desc()).into_boxed();
+    pub fn list(
+        conn: &mut DbConn,
+        to: Option<&str>,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>, DbError> {
+        let mut q = outbox::table
+            .select(OutboxRow::as_select())
+            .order(outbox::id.desc())
+            .into_boxed();
         if let Some(to) = to {
             q = q.filter(outbox::to_address.eq(to.to_owned()));
         }
@@ -62,14 +75,20 @@ impl OutboxRow {
 
     pub fn mark_sent(conn: &mut DbConn, id: i64) -> Result<(), DbError> {
         diesel::update(outbox::table.find(id))
-            .set((outbox::sent_at.eq(Some(now())), outbox::attempts.eq(outbox::attempts + 1)))
+            .set((
+                outbox::sent_at.eq(Some(now())),
+                outbox::attempts.eq(outbox::attempts + 1),
+            ))
             .execute(conn)?;
         Ok(())
     }
 
     pub fn mark_failed(conn: &mut DbConn, id: i64, error: &str) -> Result<(), DbError> {
         diesel::update(outbox::table.find(id))
-            .set((outbox::attempts.eq(outbox::attempts + 1), outbox::last_error.eq(Some(error))))
+            .set((
+                outbox::attempts.eq(outbox::attempts + 1),
+                outbox::last_error.eq(Some(error)),
+            ))
             .execute(conn)?;
         Ok(())
     }

@@ -80,4 +80,11 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(account_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, account_tokens, audit_log, outbox, settings);
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    account_tokens,
+    audit_log,
+    outbox,
+    settings
+);

@@ -21,16 +21,24 @@ pub struct SessionRow {
 
 impl SessionRow {
     pub fn insert(conn: &mut DbConn, row: &SessionRow) -> Result<(), DbError> {
-        diesel::insert_into(sessions::table).values(row).execute(conn)?;
+        diesel::insert_into(sessions::table)
+            .values(row)
+            .execute(conn)?;
         Ok(())
     }
 
     pub fn find(conn: &mut DbConn, id_hash: &str) -> Result<Option<SessionRow>, DbError> {
-        Ok(sessions::table.find(id_hash).select(SessionRow::as_select()).first(conn).optional()?)
+        Ok(sessions::table
+            .find(id_hash)
+            .select(SessionRow::as_select())
+            .first(conn)
+            .optional()?)
     }
 
     pub fn touch(conn: &mut DbConn, id_hash: &str, at: NaiveDateTime) -> Result<(), DbError> {
-        diesel::update(sessions::table.find(id_hash)).set(sessions::last_seen_at.eq(at)).execute(conn)?;
+        diesel::update(sessions::table.find(id_hash))
+            .set(sessions::last_seen_at.eq(at))
+            .execute(conn)?;
         Ok(())
     }
 
@@ -48,7 +56,11 @@ impl SessionRow {
     }
 
     /// Ends every session of a member except (optionally) one.
-    pub fn delete_for_user(conn: &mut DbConn, user_id: i64, except_hash: Option<&str>) -> Result<usize, DbError> {
+    pub fn delete_for_user(
+        conn: &mut DbConn,
+        user_id: i64,
+        except_hash: Option<&str>,
+    ) -> Result<usize, DbError> {
         let q = sessions::table.filter(sessions::user_id.eq(user_id));
         Ok(match except_hash {
             Some(keep) => diesel::delete(q.filter(sessions::id_hash.ne(keep))).execute(conn)?,
@@ -56,8 +68,18 @@ impl SessionRow {
         })
     }
 
-    pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime, idle_cutoff: NaiveDateTime) -> Result<usize, DbError> {
-        Ok(diesel::delete(sessions::table.filter(sessions::expires_at.le(now).or(sessions::last_seen_at.le(idle_cutoff))))
-            .execute(conn)?)
+    pub fn delete_expired(
+        conn: &mut DbConn,
+        now: NaiveDateTime,
+        idle_cutoff: NaiveDateTime,
+    ) -> Result<usize, DbError> {
+        Ok(diesel::delete(
+            sessions::table.filter(
+                sessions::expires_at
+                    .le(now)
+                    .or(sessions::last_seen_at.le(idle_cutoff)),
+            ),
+        )
+        .execute(conn)?)
     }
 }

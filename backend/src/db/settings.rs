@@ -8,7 +8,11 @@ use super::{DbConn, DbError, now};
 pub const APPROVED_DOMAINS: &str = "approved_domains";
 
 pub fn get(conn: &mut DbConn, key: &str) -> Result<Option<String>, DbError> {
-    Ok(settings::table.find(key).select(settings::value).first(conn).optional()?)
+    Ok(settings::table
+        .find(key)
+        .select(settings::value)
+        .first(conn)
+        .optional()?)
 }
 
 pub fn put(conn: &mut DbConn, key: &str, value: &str) -> Result<(), DbError> {
@@ -18,7 +22,11 @@ pub fn put(conn: &mut DbConn, key: &str, value: &str) -> Result<(), DbError> {
         .execute(conn)?;
     if updated == 0 {
         diesel::insert_into(settings::table)
-            .values((settings::key.eq(key), settings::value.eq(value), settings::updated_at.eq(at)))
+            .values((
+                settings::key.eq(key),
+                settings::value.eq(value),
+                settings::updated_at.eq(at),
+            ))
             .execute(conn)?;
     }
     Ok(())

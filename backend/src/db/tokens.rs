@@ -34,7 +34,9 @@ pub struct AccountToken {
 
 impl AccountToken {
     pub fn insert(conn: &mut DbConn, row: &AccountToken) -> Result<(), DbError> {
-        diesel::insert_into(account_tokens::table).values(row).execute(conn)?;
+        diesel::insert_into(account_tokens::table)
+            .values(row)
+            .execute(conn)?;
         Ok(())
     }
 
@@ -58,11 +60,20 @@ impl AccountToken {
         if updated == 0 {
             return Ok(None);
         }
-        Ok(account_tokens::table.find(token_hash).select(AccountToken::as_select()).first(conn).optional()?)
+        Ok(account_tokens::table
+            .find(token_hash)
+            .select(AccountToken::as_select())
+            .first(conn)
+            .optional()?)
     }
 
     /// Retires a member's outstanding tokens of one purpose (a new link replaces the old ones).
-    pub fn retire_for_user(conn: &mut DbConn, user_id: i64, purpose: TokenPurpose, now: NaiveDateTime) -> Result<(), DbError> {
+    pub fn retire_for_user(
+        conn: &mut DbConn,
+        user_id: i64,
+        purpose: TokenPurpose,
+        now: NaiveDateTime,
+    ) -> Result<(), DbError> {
         diesel::update(
             account_tokens::table
                 .filter(account_tokens::user_id.eq(user_id))

@@ -97,20 +97,37 @@ impl User {
     }
 
     pub fn insert(conn: &mut DbConn, new: &NewUser<'_>) -> Result<User, DbError> {
-        let id: i64 = diesel::insert_into(users::table).values(new).returning(users::id).get_result(conn)?;
+        let id: i64 = diesel::insert_into(users::table)
+            .values(new)
+            .returning(users::id)
+            .get_result(conn)?;
         User::find(conn, UserId(id))?.ok_or(DbError::Query(diesel::result::Error::NotFound))
     }
 
     pub fn find(conn: &mut DbConn, id: UserId) -> Result<Option<User>, DbError> {
-        Ok(users::table.find(id.0).select(User::as_select()).first(conn).optional()?)
+        Ok(users::table
+            .find(id.0)
+            .select(User::as_select())
+            .first(conn)
+            .optional()?)
     }
 
     pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<User>, DbError> {
-        Ok(users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()?)
+        Ok(users::table
+            .filter(users::email.eq(email))
+            .select(User::as_select())
+            .first(conn)
+            .optional()?)
     }
 
-    pub fn display_name_key_taken(conn: &mut DbConn, key: &str, except: Option<UserId>) -> Result<bool, DbError> {
-        let mut q = users::table.filter(users::display_name_key.eq(key)).into_boxed();
+    pub fn display_name_key_taken(
+        conn: &mut DbConn,
+        key: &str,
+        except: Option<UserId>,
+    ) -> Result<bool, DbError> {
+        let mut q = users::table
+            .filter(users::display_name_key.eq(key))
+            .into_boxed();
         if let Some(id) = except {
             q = q.filter(users::id.ne(id.0));
         }
@@ -119,13 +136,18 @@ impl User {
 
     pub fn update(conn: &mut DbConn, id: UserId, mut changes: UserUpdate) -> Result<User, DbError> {
         changes.updated_at = Some(now());
-        diesel::update(users::table.find(id.0)).set(&changes).execute(conn)?;
+        diesel::update(users::table.find(id.0))
+            .set(&changes)
+            .execute(conn)?;
         User::find(conn, id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))
     }
 
     /// Newest first, `limit + 1` rows so the caller knows whether there is a next page.
     pub fn list(conn: &mut DbConn, filter: &UserFilter) -> Result<Vec<User>, DbError> {
-        let mut q = users::table.select(User::as_select()).order(users::id.desc()).into_boxed();
+        let mut q = users::table
+            .select(User::as_select())
+            .order(users::id.desc())
+            .into_boxed();
         if let Some(status) = filter.status {
             q = q.filter(users::status.eq(status.as_str()));
         }
@@ -138,7 +160,9 @@ impl User {
                 lower(users::email)
                     .like(pattern.clone())
                     .escape('\\')
-                    .or(lower(users::display_name).like(pattern.clone()).escape('\\'))
+                    .or(lower(users::display_name)
+                        .like(pattern.clone())
+                        .escape('\\'))
                     .or(lower(users::organisation).like(pattern).escape('\\')),
             );
         }
@@ -153,7 +177,10 @@ impl User {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)?)
+        Ok(users::table
+            .filter(users::id.eq_any(ids))
+            .select((users::id, users::display_name))
+            .load(conn)?)
     }
 
     /// Addresses of everyone who moderates, for "a member awaits approval" mail.

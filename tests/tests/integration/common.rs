@@ -38,20 +38,38 @@ pub struct PgDatabase {
 impl PgDatabase {
     pub fn create() -> PgDatabase {
         let admin_url = std::env::var("TEST_DATABASE_URL").expect("TEST_DATABASE_URL");
-        let mut conn = diesel::PgConnection::establish(&admin_url)
-            .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL can't be reached: {e}"));
-        let name = format!("pip_test_{}", backend::auth::random_token()[..12].to_lowercase().replace(['-', '_'], "x"));
-        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
-        let (base, _) = admin_url.rsplit_once('/').expect("TEST_DATABASE_URL has a database name");
+        let mut conn = diesel::PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+            panic!("TEST_DATABASE_URL is set but PostgreSQL can't be reached: {e}")
+        });
+        let name = format!(
+            "pip_test_{}",
+            backend::auth::random_token()[..12]
+                .to_lowercase()
+                .replace(['-', '_'], "x")
+        );
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .expect("create test database");
+        let (base, _) = admin_url
+            .rsplit_once('/')
+            .expect("TEST_DATABASE_URL has a database name");
         let url = format!("{base}/{name}");
-        PgDatabase { admin_url, name, url }
+        PgDatabase {
+            admin_url,
+            name,
+            url,
+        }
     }
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
         if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin_url) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).execute(&mut conn);
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
         }
     }
 }
@@ -80,9 +98,15 @@ impl Builder {
         let dir = tempfile::tempdir().unwrap();
         let mut values = self.values;
         values.insert("DATA_DIR".into(), dir.path().display().to_string());
-        values.entry("PUBLIC_URL".into()).or_insert_with(|| "http://localhost:8080".into());
-        values.entry("FRONTEND_DIR".into()).or_insert_with(|| dir.path().join("no-frontend").display().to_string());
-        values.entry("ARGON2_CONCURRENCY".into()).or_insert_with(|| "2".into());
+        values
+            .entry("PUBLIC_URL".into())
+            .or_insert_with(|| "http://localhost:8080".into());
+        values
+            .entry("FRONTEND_DIR".into())
+            .or_insert_with(|| dir.path().join("no-frontend").display().to_string());
+        values
+            .entry("ARGON2_CONCURRENCY".into())
+            .or_insert_with(|| "2".into());
         let pg = match self.backend {
             Backend::Postgres => {
                 let pg = PgDatabase::create();
@@ -94,14 +118,32 @@ impl Builder {
         let config = Config::from_values(&values).unwrap();
         let db = {
             let url = config.database_url.clone();
-            tokio::task::spawn_blocking(move || Db::connect(&url, 4)).await.unwrap().unwrap()
+            tokio::task::spawn_blocking(move || Db::connect(&url, 4))
+                .await
+                .unwrap()
+                .unwrap()
         };
         let db2 = db.clone();
-        tokio::task::spawn_blocking(move || backend::db::migrations::run_pending(&mut db2.get().unwrap()).unwrap()).await.unwrap();
+        tokio::task::spawn_blocking(move || {
+            backend::db::migrations::run_pending(&mut db2.get().unwrap()).unwrap()
+        })
+        .await
+        .unwrap();
         std::fs::create_dir_all(config.index_dir()).unwrap();
         let state = AppState::build(config, db.clone()).await.unwrap();
-        let client = TestClient::new(backend::server::app(state.clone()).map_to_response().boxed());
-        TestApp { _backend: self.backend, client, state, db, _dir: dir, _pg: pg }
+        let client = TestClient::new(
+            backend::server::app(state.clone())
+                .map_to_response()
+                .boxed(),
+        );
+        TestApp {
+            _backend: self.backend,
+            client,
+            state,
+            db,
+            _dir: dir,
+            _pg: pg,
+        }
     }
 }
 
@@ -114,11 +156,21 @@ pub struct Reply {
 
 impl Reply {
     pub fn field_errors(&self) -> Vec<String> {
-        self.body["errors"].as_array().map(|a| a.iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect()).unwrap_or_default()
+        self.body["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn content_type(&self) -> &str {
-        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -126,15 +178,27 @@ pub async fn reply(resp: poem::test::TestResponse) -> Reply {
     let status = resp.0.status().as_u16();
     let headers = resp.0.headers().clone();
     let bytes = resp.0.into_body().into_bytes().await.unwrap();
-    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into())) };
-    Reply { status, headers, body }
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+    };
+    Reply {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub const PASSWORD: &str = "a long enough passphrase";
 
 impl TestApp {
     pub fn builder(backend: Backend) -> Builder {
-        Builder { backend, values: BTreeMap::new() }
+        Builder {
+            backend,
+            values: BTreeMap::new(),
+        }
     }
 
     pub async fn new(backend: Backend) -> TestApp {
@@ -176,9 +240,12 @@ impl TestApp {
     pub async fn mailed_token(&self, to: &str) -> String {
         let to = to.to_lowercase();
         let db = self.db.clone();
-        let rows = tokio::task::spawn_blocking(move || backend::db::outbox::OutboxRow::list(&mut db.get().unwrap(), Some(&to), None, 10).unwrap())
-            .await
-            .unwrap();
+        let rows = tokio::task::spawn_blocking(move || {
+            backend::db::outbox::OutboxRow::list(&mut db.get().unwrap(), Some(&to), None, 10)
+                .unwrap()
+        })
+        .await
+        .unwrap();
         let body = &rows.first().expect("a mail was sent").body_text;
         let start = body.find("token=").expect("the mail has a token link") + "token=".len();
         body[start..].split_whitespace().next().unwrap().to_owned()
@@ -187,12 +254,23 @@ impl TestApp {
     pub async fn mails_to(&self, to: &str) -> Vec<backend::db::outbox::OutboxRow> {
         let to = to.to_lowercase();
         let db = self.db.clone();
-        tokio::task::spawn_blocking(move || backend::db::outbox::OutboxRow::list(&mut db.get().unwrap(), Some(&to), None, 50).unwrap()).await.unwrap()
+        tokio::task::spawn_blocking(move || {
+            backend::db::outbox::OutboxRow::list(&mut db.get().unwrap(), Some(&to), None, 50)
+                .unwrap()
+        })
+        .await
+        .unwrap()
     }
 
     /// Signs in; returns the `Cookie` header value to send.
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let r = self.post("/api/auth/login", json!({"email": email, "password": password}), None).await;
+        let r = self
+            .post(
+                "/api/auth/login",
+                json!({"email": email, "password": password}),
+                None,
+            )
+            .await;
         assert_eq!(r.status, 200, "login as {email}: {:?}", r.body);
         cookie_of(&r)
     }
@@ -240,7 +318,11 @@ impl TestApp {
         tokio::task::spawn_blocking(move || {
             let rows = backend::db::audit::AuditRow::list(
                 &mut db.get().unwrap(),
-                &backend::db::audit::AuditFilter { target_id: Some(target), limit: 100, ..Default::default() },
+                &backend::db::audit::AuditFilter {
+                    target_id: Some(target),
+                    limit: 100,
+                    ..Default::default()
+                },
             )
             .unwrap();
             rows.into_iter().map(|r| r.action).collect()
@@ -264,5 +346,11 @@ pub fn cookie_of(r: &Reply) -> String {
 }
 
 pub fn set_cookie_header(r: &Reply) -> String {
-    r.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.contains("pip_session=")).unwrap_or("").to_owned()
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("pip_session="))
+        .unwrap_or("")
+        .to_owned()
 }

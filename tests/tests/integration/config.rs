@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use backend::config::Config;
 
 fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 #[test]
@@ -13,10 +16,19 @@ fn defaults_are_the_embedded_setup() {
     let c = Config::from_values(&BTreeMap::new()).unwrap();
     assert_eq!(c.database_url, "sqlite://./data/partners.db");
     assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
-    assert_eq!(c.session_idle_timeout, std::time::Duration::from_secs(12 * 3600));
-    assert_eq!(c.session_absolute_timeout, std::time::Duration::from_secs(30 * 86400));
+    assert_eq!(
+        c.session_idle_timeout,
+        std::time::Duration::from_secs(12 * 3600)
+    );
+    assert_eq!(
+        c.session_absolute_timeout,
+        std::time::Duration::from_secs(30 * 86400)
+    );
     assert_eq!(c.login_max_failures, 10);
-    assert_eq!(c.approved_domains, vec!["nhs.net", "nhs.uk", "*.nhs.uk", "*.gov.uk"]);
+    assert_eq!(
+        c.approved_domains,
+        vec!["nhs.net", "nhs.uk", "*.nhs.uk", "*.gov.uk"]
+    );
     assert!(c.redis_url.is_none() && c.smtp_url.is_none());
 }
 
@@ -45,7 +57,11 @@ fn a_bad_value_names_its_key() {
 fn a_toml_file_is_read_and_unknown_keys_in_it_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("good.toml");
-    std::fs::write(&good, "bind = \"127.0.0.1:9000\"\nlogin_max_failures = 5\napproved_domains = [\"nhs.net\"]\n").unwrap();
+    std::fs::write(
+        &good,
+        "bind = \"127.0.0.1:9000\"\nlogin_max_failures = 5\napproved_domains = [\"nhs.net\"]\n",
+    )
+    .unwrap();
     let c = Config::from_sources(&BTreeMap::new(), Some(&good)).unwrap();
     assert_eq!(c.bind.port(), 9000);
     assert_eq!(c.login_max_failures, 5);
@@ -77,7 +93,10 @@ async fn serve_stops_at_once_with_one_clear_message_when_postgres_is_unreachable
     .await
     .expect("gives up within a few seconds");
     let err = format!("{:#}", result.unwrap_err());
-    assert!(err.contains("cannot connect to the database at postgres://postgres@127.0.0.1:1/partners"), "{err}");
+    assert!(
+        err.contains("cannot connect to the database at postgres://postgres@127.0.0.1:1/partners"),
+        "{err}"
+    );
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     // Never a silent fallback to a SQLite file.
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());

@@ -35,7 +35,10 @@ async fn migrations_run_up_down_and_up_again() {
 fn both_backends_have_the_same_migrations() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
     let names = |dir: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(root.join(dir)).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     };
@@ -43,7 +46,10 @@ fn both_backends_have_the_same_migrations() {
     for name in names("postgres") {
         for dir in ["postgres", "sqlite"] {
             for file in ["up.sql", "down.sql"] {
-                assert!(root.join(dir).join(&name).join(file).is_file(), "{dir}/{name}/{file}");
+                assert!(
+                    root.join(dir).join(&name).join(file).is_file(),
+                    "{dir}/{name}/{file}"
+                );
             }
         }
     }

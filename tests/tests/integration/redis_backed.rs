@@ -6,14 +6,24 @@ use serde_json::json;
 use crate::common::{Backend, PASSWORD, TestApp, backends};
 
 fn redis_url() -> Option<String> {
-    std::env::var("TEST_REDIS_URL").ok().filter(|v| !v.is_empty())
+    std::env::var("TEST_REDIS_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
 }
 
 /// Two replicas over one database and one Redis, with a prefix of their own.
 async fn replicas(backend: Backend) -> (TestApp, TestApp) {
     let url = redis_url().unwrap();
-    let prefix = format!("pip-test-{}:", backend::auth::random_token()[..10].to_lowercase());
-    let first = TestApp::builder(backend).set("REDIS_URL", &url).set("REDIS_PREFIX", &prefix).set("LOGIN_MAX_FAILURES", "4").build().await;
+    let prefix = format!(
+        "pip-test-{}:",
+        backend::auth::random_token()[..10].to_lowercase()
+    );
+    let first = TestApp::builder(backend)
+        .set("REDIS_URL", &url)
+        .set("REDIS_PREFIX", &prefix)
+        .set("LOGIN_MAX_FAILURES", "4")
+        .build()
+        .await;
     let database_url = first.state.config.database_url.clone();
     let second = TestApp::builder(Backend::Sqlite)
         .set("REDIS_URL", &url)
@@ -37,14 +47,34 @@ async fn a_session_started_on_one_replica_works_and_ends_on_the_other() {
         a.create_member("sam@nhs.net", "Sam Jones", "member").await;
         let cookie = a.login("sam@nhs.net", PASSWORD).await;
         assert_eq!(b.get("/api/me", Some(&cookie)).await.status, 200);
-        assert_eq!(b.get("/api/me/sessions", Some(&cookie)).await.body["items"].as_array().unwrap().len(), 1);
-        assert_eq!(b.post("/api/auth/logout", json!({}), Some(&cookie)).await.status, 204);
+        assert_eq!(
+            b.get("/api/me/sessions", Some(&cookie)).await.body["items"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            b.post("/api/auth/logout", json!({}), Some(&cookie))
+                .await
+                .status,
+            204
+        );
         assert_eq!(a.get("/api/me", Some(&cookie)).await.status, 401);
 
         // A password change on one replica ends the other sessions everywhere.
         let one = a.login("sam@nhs.net", PASSWORD).await;
         let two = b.login("sam@nhs.net", PASSWORD).await;
-        assert_eq!(a.post("/api/me/password", json!({"current": PASSWORD, "new": "another long passphrase"}), Some(&one)).await.status, 204);
+        assert_eq!(
+            a.post(
+                "/api/me/password",
+                json!({"current": PASSWORD, "new": "another long passphrase"}),
+                Some(&one)
+            )
+            .await
+            .status,
+            204
+        );
         assert_eq!(b.get("/api/me", Some(&two)).await.status, 401);
         assert_eq!(b.get("/api/me", Some(&one)).await.status, 200);
     }
@@ -59,11 +89,23 @@ async fn login_failures_are_counted_across_replicas() {
     let (a, b) = replicas(Backend::Sqlite).await;
     a.create_member("sam@nhs.net", "Sam Jones", "member").await;
     for app in [&a, &b, &a, &b] {
-        let r = app.post("/api/auth/login", json!({"email": "sam@nhs.net", "password": "wrong password"}), None).await;
+        let r = app
+            .post(
+                "/api/auth/login",
+                json!({"email": "sam@nhs.net", "password": "wrong password"}),
+                None,
+            )
+            .await;
         assert_eq!(r.status, 401);
     }
     for app in [&a, &b] {
-        let r = app.post("/api/auth/login", json!({"email": "sam@nhs.net", "password": PASSWORD}), None).await;
+        let r = app
+            .post(
+                "/api/auth/login",
+                json!({"email": "sam@nhs.net", "password": PASSWORD}),
+                None,
+            )
+            .await;
         assert_eq!(r.status, 429);
     }
 }
