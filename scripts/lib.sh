@@ -60,6 +60,11 @@ ensure_frontend_deps() {
     note "frontend/node_modules is up to date with package-lock.json"
     return 0
   fi
-  (cd "$dir" && npm ci --no-audit --no-fund)
+  # npm ci is strict about optional platform packages that the lock file (written with
+  # omit-lockfile-registry-resolved) leaves out; npm install then keeps the locked versions.
+  if ! (cd "$dir" && npm ci --no-audit --no-fund); then
+    note "npm ci refused the lock file; installing the locked versions with npm install"
+    (cd "$dir" && npm install --no-audit --no-fund)
+  fi
   printf '%s\n' "$want" >"$stamp"
 }
