@@ -68,6 +68,14 @@ pub enum MigrateAction {
 pub enum UserAction {
     /// Create a member account.
     Create(CreateUser),
+    /// Set a member's password (for example the demo admin's, if its first-start password is lost).
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (otherwise one is generated and printed).
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Args)]
@@ -156,13 +164,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         } => {
             let db = connect(&config).await?;
             migrate_up(&db).await?;
-            let password = if args.password_stdin {
-                let mut pw = String::new();
-                std::io::stdin().read_to_string(&mut pw)?;
-                pw.trim_end_matches(['\n', '\r']).to_owned()
-            } else {
-                crate::auth::random_token()[..20].to_owned()
-            };
+            let password = read_or_generate_password(args.password_stdin)?;
             let generated = !args.password_stdin;
             let public_url = config.public_url.clone();
             let email = tokio::task::spawn_blocking(move || {
@@ -170,6 +172,33 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             })
             .await??;
             println!("created {email}");
+            Ok(())
+        }
+        Command::User { action: UserAction::SetPassword { email, password_stdin } } => {
+            let db = connect(&config).await?;
+            migrate_up(&db).await?;
+            let password = read_or_generate_password(password_stdin)?;
+            let email = validate::canonical_email(&email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
+            validate::password(&password, &email).map_err(|m| anyhow::anyhow!("password: {m}"))?;
+            let hash = crate::auth::password::Hasher::hash_now(&password)?;
+            let changed = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
+                let mut conn = db.get()?;
+                let Some(user) = User::find_by_email(&mut conn, &email)? else { return Ok(false) };
+                diesel::Connection::transaction::<_, crate::db::DbError, _>(&mut *conn, |c| {
+                    User::update(c, user.id(), crate::db::users::UserUpdate { password_hash: Some(hash), ..Default::default() })?;
+                    crate::db::sessions::SessionRow::delete_for_user(c, user.id, None)?;
+                    NewAudit::member(None, "member.password_reset", user.id).details("set from the command line").write(c)
+                })?;
+                Ok(true)
+            })
+            .await??;
+            if !changed {
+                anyhow::bail!("--email: no account with that address");
+            }
+            if !password_stdin {
+                println!("password: {password}");
+            }
+            println!("password set; the member's sessions were signed out");
             Ok(())
         }
         Command::Demo => {
@@ -186,6 +215,16 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi => Ok(()),
+    }
+}
+
+fn read_or_generate_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut pw = String::new();
+        std::io::stdin().read_to_string(&mut pw)?;
+        Ok(pw.trim_end_matches(['\n', '\r']).to_owned())
+    } else {
+        Ok(crate::auth::random_token()[..20].to_owned())
     }
 }
 
@@ -340,8 +379,19 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
             }
         })
         .await??;
-        if let Some(r) = report {
-            print_demo(&config, &r);
+        match report {
+            Some(r) => print_demo(&config, &r),
+            None => {
+                let db3 = db.clone();
+                let demo = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> { Ok(crate::demo::is_loaded(&mut *db3.get()?)?) }).await??;
+                if demo {
+                    println!();
+                    println!("  Partners in Practice: sign in at {}/sign-in", config.public_url);
+                    println!("    demo admin: {} (its password was printed on the first start;", crate::demo::DEMO_ADMIN_EMAIL);
+                    println!("    set a new one with: partners user set-password --email {})", crate::demo::DEMO_ADMIN_EMAIL);
+                    println!();
+                }
+            }
         }
     }
     let state = crate::state::AppState::build(config, db.clone()).await?;
