@@ -174,20 +174,38 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("created {email}");
             Ok(())
         }
-        Command::User { action: UserAction::SetPassword { email, password_stdin } } => {
+        Command::User {
+            action:
+                UserAction::SetPassword {
+                    email,
+                    password_stdin,
+                },
+        } => {
             let db = connect(&config).await?;
             migrate_up(&db).await?;
             let password = read_or_generate_password(password_stdin)?;
-            let email = validate::canonical_email(&email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
+            let email =
+                validate::canonical_email(&email).map_err(|m| anyhow::anyhow!("--email: {m}"))?;
             validate::password(&password, &email).map_err(|m| anyhow::anyhow!("password: {m}"))?;
             let hash = crate::auth::password::Hasher::hash_now(&password)?;
             let changed = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
                 let mut conn = db.get()?;
-                let Some(user) = User::find_by_email(&mut conn, &email)? else { return Ok(false) };
+                let Some(user) = User::find_by_email(&mut conn, &email)? else {
+                    return Ok(false);
+                };
                 diesel::Connection::transaction::<_, crate::db::DbError, _>(&mut *conn, |c| {
-                    User::update(c, user.id(), crate::db::users::UserUpdate { password_hash: Some(hash), ..Default::default() })?;
+                    User::update(
+                        c,
+                        user.id(),
+                        crate::db::users::UserUpdate {
+                            password_hash: Some(hash),
+                            ..Default::default()
+                        },
+                    )?;
                     crate::db::sessions::SessionRow::delete_for_user(c, user.id, None)?;
-                    NewAudit::member(None, "member.password_reset", user.id).details("set from the command line").write(c)
+                    NewAudit::member(None, "member.password_reset", user.id)
+                        .details("set from the command line")
+                        .write(c)
                 })?;
                 Ok(true)
             })
@@ -383,12 +401,24 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
             Some(r) => print_demo(&config, &r),
             None => {
                 let db3 = db.clone();
-                let demo = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> { Ok(crate::demo::is_loaded(&mut *db3.get()?)?) }).await??;
+                let demo = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
+                    Ok(crate::demo::is_loaded(&mut *db3.get()?)?)
+                })
+                .await??;
                 if demo {
                     println!();
-                    println!("  Partners in Practice: sign in at {}/sign-in", config.public_url);
-                    println!("    demo admin: {} (its password was printed on the first start;", crate::demo::DEMO_ADMIN_EMAIL);
-                    println!("    set a new one with: partners user set-password --email {})", crate::demo::DEMO_ADMIN_EMAIL);
+                    println!(
+                        "  Partners in Practice: sign in at {}/sign-in",
+                        config.public_url
+                    );
+                    println!(
+                        "    demo admin: {} (its password was printed on the first start;",
+                        crate::demo::DEMO_ADMIN_EMAIL
+                    );
+                    println!(
+                        "    set a new one with: partners user set-password --email {})",
+                        crate::demo::DEMO_ADMIN_EMAIL
+                    );
                     println!();
                 }
             }

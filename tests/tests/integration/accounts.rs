@@ -661,17 +661,33 @@ async fn profile_changes_are_validated_and_suspended_members_cannot_make_them() 
 #[tokio::test]
 async fn sessions_end_after_the_idle_and_the_absolute_timeout() {
     for backend in backends() {
-        let app = TestApp::builder(backend).set("SESSION_IDLE_TIMEOUT", "1s").build().await;
-        app.create_member("sam@nhs.net", "Sam Jones", "member").await;
+        let app = TestApp::builder(backend)
+            .set("SESSION_IDLE_TIMEOUT", "1s")
+            .build()
+            .await;
+        app.create_member("sam@nhs.net", "Sam Jones", "member")
+            .await;
         let cookie = app.login("sam@nhs.net", PASSWORD).await;
         assert_eq!(app.get("/api/me", Some(&cookie)).await.status, 200);
         tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-        assert_eq!(app.get("/api/me", Some(&cookie)).await.status, 401, "{backend:?}: idle session ended");
+        assert_eq!(
+            app.get("/api/me", Some(&cookie)).await.status,
+            401,
+            "{backend:?}: idle session ended"
+        );
 
-        let app = TestApp::builder(backend).set("SESSION_ABSOLUTE_TIMEOUT", "1s").build().await;
-        app.create_member("sam@nhs.net", "Sam Jones", "member").await;
+        let app = TestApp::builder(backend)
+            .set("SESSION_ABSOLUTE_TIMEOUT", "1s")
+            .build()
+            .await;
+        app.create_member("sam@nhs.net", "Sam Jones", "member")
+            .await;
         let cookie = app.login("sam@nhs.net", PASSWORD).await;
         tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
-        assert_eq!(app.get("/api/me", Some(&cookie)).await.status, 401, "{backend:?}: session past its lifetime ended");
+        assert_eq!(
+            app.get("/api/me", Some(&cookie)).await.status,
+            401,
+            "{backend:?}: session past its lifetime ended"
+        );
     }
 }
