@@ -51,9 +51,13 @@ pub struct Finding {
     pub matched: String,
 }
 
-/// Scans a text (the Markdown source or the rendered plain text) and returns the likely
-/// identifiers in it, in order of position, without overlaps. An empty result means nothing
-/// was found; any finding means the post should be held with [`HOLD_REASON`].
+/// Scans a text and returns the likely identifiers in it, in order of position, without
+/// overlaps. An empty result means nothing was found; any finding means the post should be held
+/// with [`HOLD_REASON`].
+///
+/// Scan what the member typed, the Markdown source (code blocks and link addresses included)
+/// and the title, rather than the rendered text: offsets then point into what the member can
+/// edit. Linear in the length of the text; a 64 KiB post takes milliseconds in release builds.
 pub fn scan(text: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     nhs_numbers(text, &mut findings);
@@ -655,6 +659,20 @@ mod tests {
         ] {
             assert!(scan(text).is_empty(), "{text}: {:?}", scan(text));
         }
+    }
+
+    #[test]
+    fn a_full_size_post_scans_quickly() {
+        let unit = "DOB 12/03/1987 call 07700 900123, 943 476 5919, LS1 4AP, a.b@example.com. ";
+        let text = unit.repeat(64 * 1024 / unit.len());
+        let started = std::time::Instant::now();
+        let findings = scan(&text);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(findings.len(), 5 * (64 * 1024 / unit.len()));
+        let digits = "1234567890 ".repeat(64 * 1024 / 11);
+        let started = std::time::Instant::now();
+        scan(&digits);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     struct Score {
