@@ -8,7 +8,7 @@ use std::time::Instant;
 use poem::endpoint::StaticFilesEndpoint;
 use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::middleware::CookieJarManager;
+use poem::middleware::{CookieJarManager, Cors};
 use poem::web::Data;
 use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, Server, handler};
 use tracing::Instrument;
@@ -26,6 +26,19 @@ pub fn app(state: AppState) -> impl Endpoint {
     let swagger = api.swagger_ui();
     let spec = api.spec_endpoint();
     let frontend_dir = state.config.frontend_dir.clone();
+    // Cross-origin requests are only answered for origins an admin listed in CORS_ORIGINS.
+    let cors = state.config.cors_origins.clone();
+    let cors_layer = Cors::new()
+        .allow_origins(cors.clone())
+        .allow_credentials(true)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers(["content-type"]);
     let mut route = Route::new()
         .nest("/api/docs", swagger)
         .at("/api/openapi.json", spec)
@@ -33,7 +46,8 @@ pub fn app(state: AppState) -> impl Endpoint {
             "/api",
             api.around(crate::auth::resolve_viewer)
                 .around(check_origin)
-                .around(guard_body),
+                .around(guard_body)
+                .with_if(!cors.is_empty(), cors_layer),
         )
         .at("/healthz", healthz)
         .at("/readyz", readyz)

@@ -221,3 +221,59 @@ async fn requests_from_another_site_that_change_things_are_refused() {
         assert_eq!(read.status, 200);
     }
 }
+
+#[tokio::test]
+async fn cross_origin_requests_are_answered_only_for_configured_origins() {
+    let plain = TestApp::new(crate::common::Backend::Sqlite).await;
+    let r = reply(
+        plain
+            .client
+            .get("/api/meta")
+            .header("origin", "https://intranet.trust.nhs.uk")
+            .send()
+            .await,
+    )
+    .await;
+    assert!(
+        r.headers.get("access-control-allow-origin").is_none(),
+        "no CORS unless configured"
+    );
+
+    let app = TestApp::builder(crate::common::Backend::Sqlite)
+        .set("CORS_ORIGINS", "https://intranet.trust.nhs.uk")
+        .build()
+        .await;
+    let r = reply(
+        app.client
+            .get("/api/meta")
+            .header("origin", "https://intranet.trust.nhs.uk")
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(
+        r.headers.get("access-control-allow-origin").unwrap(),
+        "https://intranet.trust.nhs.uk"
+    );
+    app.create_member("m@nhs.net", "Plain Member", "member")
+        .await;
+    let login = reply(
+        app.client
+            .post("/api/auth/login")
+            .header("origin", "https://intranet.trust.nhs.uk")
+            .body_json(&json!({"email": "m@nhs.net", "password": PASSWORD}))
+            .send()
+            .await,
+    )
+    .await;
+    assert_eq!(login.status, 200, "a listed origin may make changes");
+    let other = reply(
+        app.client
+            .get("/api/meta")
+            .header("origin", "https://evil.example")
+            .send()
+            .await,
+    )
+    .await;
+    assert!(other.headers.get("access-control-allow-origin").is_none());
+}
