@@ -8,6 +8,7 @@ pub mod content;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod forum;
 pub mod mail;
 pub mod metrics;
 pub mod model;

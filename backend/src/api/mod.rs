@@ -2,9 +2,12 @@
 
 pub mod admin;
 pub mod auth;
+pub mod categories;
 pub mod me;
 pub mod members;
 pub mod meta;
+pub mod posts;
+pub mod threads;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use poem_openapi::{Object, OpenApiService};
@@ -18,11 +21,27 @@ pub type Apis = (
     members::MembersApi,
     admin::AdminApi,
     meta::MetaApi,
+    categories::CategoriesApi,
+    threads::ThreadsApi,
+    posts::PostsApi,
 );
+
+fn apis() -> Apis {
+    (
+        auth::AuthApi,
+        me::MeApi,
+        members::MembersApi,
+        admin::AdminApi,
+        meta::MetaApi,
+        categories::CategoriesApi,
+        threads::ThreadsApi,
+        posts::PostsApi,
+    )
+}
 
 pub fn service(public_url: &str) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, members::MembersApi, admin::AdminApi, meta::MetaApi),
+        apis(),
         "Partners in Practice",
         env!("CARGO_PKG_VERSION"),
     )
@@ -34,7 +53,7 @@ pub fn service(public_url: &str) -> OpenApiService<Apis, ()> {
 pub fn openapi_json() -> String {
     // The server URL is left relative so the document is the same for every deployment.
     OpenApiService::new(
-        (auth::AuthApi, me::MeApi, members::MembersApi, admin::AdminApi, meta::MetaApi),
+        apis(),
         "Partners in Practice",
         env!("CARGO_PKG_VERSION"),
     )

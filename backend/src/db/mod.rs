@@ -2,6 +2,7 @@
 //! embedded migrations, and the row types with their queries.
 
 pub mod audit;
+pub mod forum;
 pub mod migrations;
 pub mod outbox;
 pub mod schema;

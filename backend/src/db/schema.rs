@@ -78,7 +78,89 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    categories (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        kind -> Text,
+        position -> Integer,
+        pre_moderated -> Bool,
+        archived -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    category_moderators (category_id, user_id) {
+        category_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    threads (id) {
+        id -> BigInt,
+        category_id -> BigInt,
+        author_id -> BigInt,
+        title -> Text,
+        kind -> Text,
+        status -> Text,
+        locked -> Bool,
+        pinned -> Bool,
+        accepted_post_id -> Nullable<BigInt>,
+        reply_count -> Integer,
+        last_activity_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    posts (id) {
+        id -> BigInt,
+        thread_id -> BigInt,
+        author_id -> BigInt,
+        reply_to_id -> Nullable<BigInt>,
+        is_first -> Bool,
+        body_markdown -> Text,
+        body_html -> Text,
+        body_text -> Text,
+        status -> Text,
+        held_reason -> Nullable<Text>,
+        redacted -> Bool,
+        helpful_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    post_revisions (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        editor_id -> BigInt,
+        body_markdown -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    search_outbox (id) {
+        id -> BigInt,
+        entity_type -> Text,
+        entity_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(threads -> categories (category_id));
+diesel::joinable!(posts -> threads (thread_id));
+diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(account_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,

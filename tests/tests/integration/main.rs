@@ -7,6 +7,7 @@ mod accounts;
 mod bad_input;
 mod common;
 mod config;
+mod forum;
 mod mail;
 mod members;
 mod migrations;

@@ -1,0 +1,202 @@
+//! Spaces: the regional communities and topic spaces, and their thread lists.
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{Enum, Object, OpenApi, Tags};
+
+use super::{page_limit, utc};
+use crate::auth::Viewer;
+use crate::db::forum::{Category, Thread, ThreadSort};
+use crate::db::users::User;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+#[derive(Tags)]
+enum Tag {
+    /// Regional communities and topic spaces.
+    Spaces,
+}
+
+#[derive(Object)]
+pub struct Space {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    /// `region` or `topic`.
+    pub kind: String,
+    pub pre_moderated: bool,
+    /// Threads anyone in the space can see.
+    pub thread_count: i64,
+}
+
+#[derive(Object)]
+pub struct SpaceList {
+    pub items: Vec<Space>,
+}
+
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum SortParam {
+    Activity,
+    New,
+    Unanswered,
+}
+
+#[derive(Object)]
+pub struct ThreadSummary {
+    pub id: i64,
+    pub category: String,
+    pub title: String,
+    /// `discussion` or `question`.
+    pub kind: String,
+    /// `visible`, or `held` (awaiting review: shown only to its author and moderators), `hidden`.
+    pub status: String,
+    pub pinned: bool,
+    pub locked: bool,
+    pub answered: bool,
+    pub reply_count: i32,
+    pub author_id: i64,
+    pub author_name: String,
+    pub last_activity_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Object)]
+pub struct ThreadList {
+    pub space: Space,
+    pub items: Vec<ThreadSummary>,
+    pub next_cursor: Option<String>,
+}
+
+pub struct CategoriesApi;
+
+#[OpenApi(prefix_path = "/categories", tag = "Tag::Spaces")]
+impl CategoriesApi {
+    /// Every open space, regional communities first.
+    #[oai(path = "/", method = "get", operation_id = "listSpaces")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+    ) -> ApiResult<Json<SpaceList>> {
+        viewer.require_member()?;
+        let (spaces, counts) = state
+            .db
+            .run(|c| Ok((Category::list(c)?, Category::visible_thread_counts(c)?)))
+            .await?;
+        Ok(Json(SpaceList {
+            items: spaces
+                .into_iter()
+                .map(|s| {
+                    let n = counts
+                        .iter()
+                        .find(|(id, _)| *id == s.id)
+                        .map_or(0, |(_, n)| *n);
+                    space(s, n)
+                })
+                .collect(),
+        }))
+    }
+
+    /// A space's threads, pinned first.
+    #[oai(
+        path = "/:slug/threads",
+        method = "get",
+        operation_id = "listSpaceThreads"
+    )]
+    async fn threads(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        slug: Path<String>,
+        sort: Query<Option<SortParam>>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+    ) -> ApiResult<Json<ThreadList>> {
+        let user = viewer.require_member()?.clone();
+        let limit = page_limit(limit.0)?;
+        // The cursor is the number of threads already shown: pinned threads and activity order
+        // move, so a keyset would skip or repeat threads.
+        let offset = match cursor.0.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => 0,
+            Some(c) => c
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (0..=100_000).contains(n))
+                .ok_or_else(|| ApiError::field("cursor", "Not a valid cursor"))?,
+        };
+        let sort = match sort.0.unwrap_or(SortParam::Activity) {
+            SortParam::Activity => ThreadSort::Activity,
+            SortParam::New => ThreadSort::New,
+            SortParam::Unanswered => ThreadSort::Unanswered,
+        };
+        let slug = slug.0;
+        let found = state
+            .db
+            .run(move |c| {
+                let Some(category) = Category::find_by_slug(c, &slug)?.filter(|s| !s.archived)
+                else {
+                    return Ok(None);
+                };
+                let v = crate::forum::visibility(c, &user, category.id)?;
+                let rows = Thread::list(c, category.id, v, sort, offset, limit)?;
+                let count = Category::visible_thread_counts(c)?
+                    .into_iter()
+                    .find(|(id, _)| *id == category.id)
+                    .map_or(0, |(_, n)| n);
+                let ids: Vec<i64> = rows.iter().map(|t| t.author_id).collect();
+                let names = User::names(c, &ids)?;
+                Ok(Some((category, rows, count, names)))
+            })
+            .await?;
+        let (category, mut rows, count, names) =
+            found.ok_or_else(|| ApiError::not_found("space"))?;
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_cursor = more.then(|| (offset + limit).to_string());
+        let slug = category.slug.clone();
+        Ok(Json(ThreadList {
+            items: rows
+                .into_iter()
+                .map(|t| summary(t, &slug, &names))
+                .collect(),
+            space: space(category, count),
+            next_cursor,
+        }))
+    }
+}
+
+pub fn space(s: Category, thread_count: i64) -> Space {
+    Space {
+        slug: s.slug,
+        name: s.name,
+        description: s.description,
+        kind: s.kind,
+        pre_moderated: s.pre_moderated,
+        thread_count,
+    }
+}
+
+pub fn summary(t: Thread, category_slug: &str, names: &[(i64, String)]) -> ThreadSummary {
+    ThreadSummary {
+        author_name: names
+            .iter()
+            .find(|(id, _)| *id == t.author_id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default(),
+        id: t.id,
+        category: category_slug.to_owned(),
+        title: t.title,
+        kind: t.kind,
+        status: t.status,
+        pinned: t.pinned,
+        locked: t.locked,
+        answered: t.accepted_post_id.is_some(),
+        reply_count: t.reply_count,
+        author_id: t.author_id,
+        last_activity_at: utc(t.last_activity_at),
+        created_at: utc(t.created_at),
+    }
+}

@@ -1,0 +1,308 @@
+//! Threads: starting one, reading one with its posts, and replying.
+
+use diesel::Connection as _;
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
+
+use super::categories::{ThreadSummary, summary};
+use super::page_limit;
+use super::posts::{PostView, post_view};
+use crate::auth::Viewer;
+use crate::db::forum::{Category, ContentStatus, NewPost, NewThread, Post, Thread, enqueue_search};
+use crate::db::users::User;
+use crate::db::{DbError, now};
+use crate::error::{ApiError, ApiResult, Validation};
+use crate::forum::{hold_reason, render_and_scan, visibility};
+use crate::state::AppState;
+
+#[derive(Tags)]
+enum Tag {
+    /// Threads and replies.
+    Threads,
+}
+
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum ThreadKind {
+    Discussion,
+    Question,
+}
+
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct NewThreadRequest {
+    /// The space's slug.
+    pub category: String,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    pub kind: Option<ThreadKind>,
+}
+
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct ReplyRequest {
+    /// Markdown.
+    pub body: String,
+    /// The post this answers, shown quoted above the reply.
+    pub reply_to: Option<i64>,
+}
+
+/// What was created, and whether it waits for a moderator.
+#[derive(Object)]
+pub struct Created {
+    pub id: i64,
+    pub thread_id: i64,
+    /// `visible`, or `held` when it waits for review.
+    pub status: String,
+    pub held_reason: Option<String>,
+}
+
+#[derive(ApiResponse)]
+pub enum CreatedResponse {
+    /// Created (possibly held for review).
+    #[oai(status = 201)]
+    Created(Json<Created>),
+}
+
+#[derive(Object)]
+pub struct ThreadPage {
+    pub thread: ThreadSummary,
+    pub posts: Vec<PostView>,
+    pub next_cursor: Option<String>,
+    /// Whether the viewer moderates this space.
+    pub can_moderate: bool,
+}
+
+pub struct ThreadsApi;
+
+#[OpenApi(prefix_path = "/threads", tag = "Tag::Threads")]
+impl ThreadsApi {
+    /// Start a thread. New members' first posts, posts in pre-moderated spaces and anything
+    /// that looks like case information wait for a moderator.
+    #[oai(path = "/", method = "post", operation_id = "createThread")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        body: Json<NewThreadRequest>,
+    ) -> ApiResult<CreatedResponse> {
+        let author = viewer.require_writer()?.clone();
+        let mut v = Validation::default();
+        let title = v.check(
+            "title",
+            crate::validate::short_text(&body.title, 150, "Enter a title"),
+        );
+        if title.as_ref().is_some_and(|t| t.chars().count() < 5) {
+            v.fail("title", "Title must be at least 5 characters");
+        }
+        if body.body.trim().is_empty() {
+            v.fail("body", "Enter your post");
+        }
+        v.finish()?;
+        let title = title.unwrap_or_default();
+        let checked = render_and_scan(body.body.clone(), Some(title.clone())).await?;
+        let slug = body.category.trim().to_owned();
+        let kind = match body.kind.unwrap_or(ThreadKind::Discussion) {
+            ThreadKind::Discussion => "discussion",
+            ThreadKind::Question => "question",
+        };
+        let markdown = body.0.body;
+        let created = state
+            .db
+            .run(move |c| {
+                let Some(category) = Category::find_by_slug(c, &slug)?.filter(|s| !s.archived)
+                else {
+                    return Ok(None);
+                };
+                let held = hold_reason(c, &author, &category, &checked)?;
+                let status = if held.is_some() {
+                    ContentStatus::Held
+                } else {
+                    ContentStatus::Visible
+                };
+                c.transaction::<_, DbError, _>(|c| {
+                    let at = now();
+                    let thread_id = Thread::insert(
+                        c,
+                        &NewThread {
+                            category_id: category.id,
+                            author_id: author.id,
+                            title: &title,
+                            kind,
+                            status: status.as_str(),
+                            last_activity_at: at,
+                            created_at: at,
+                            updated_at: at,
+                        },
+                    )?;
+                    Post::insert(
+                        c,
+                        &NewPost {
+                            thread_id,
+                            author_id: author.id,
+                            reply_to_id: None,
+                            is_first: true,
+                            body_markdown: &markdown,
+                            body_html: &checked.rendered.html,
+                            body_text: &checked.rendered.text,
+                            status: status.as_str(),
+                            held_reason: held,
+                            created_at: at,
+                            updated_at: at,
+                        },
+                    )?;
+                    enqueue_search(c, "thread", thread_id)?;
+                    Ok(Some(Created {
+                        id: thread_id,
+                        thread_id,
+                        status: status.as_str().into(),
+                        held_reason: held.map(str::to_owned),
+                    }))
+                })
+            })
+            .await?;
+        let created = created.ok_or_else(|| ApiError::field("category", "Choose a space"))?;
+        Ok(CreatedResponse::Created(Json(created)))
+    }
+
+    /// A thread and a page of its posts, in order.
+    #[oai(path = "/:id", method = "get", operation_id = "getThread")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        id: Path<i64>,
+        cursor: Query<Option<String>>,
+        limit: Query<Option<i64>>,
+    ) -> ApiResult<Json<ThreadPage>> {
+        let user = viewer.require_member()?.clone();
+        let limit = page_limit(limit.0.or(Some(50)))?;
+        let after = super::cursor(cursor.0.as_deref())?.unwrap_or(0);
+        let id = id.0;
+        let found = state
+            .db
+            .run(move |c| {
+                let Some(thread) = Thread::find(c, id)? else {
+                    return Ok(None);
+                };
+                let v = visibility(c, &user, thread.category_id)?;
+                if !thread.visible_to(v) {
+                    return Ok(None);
+                }
+                let Some(category) = Category::find(c, thread.category_id)? else {
+                    return Ok(None);
+                };
+                let posts = Post::list_for_thread(c, id, v, after, limit)?;
+                let mut ids: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
+                ids.push(thread.author_id);
+                let names = User::names(c, &ids)?;
+                Ok(Some((thread, category, posts, names, v)))
+            })
+            .await?;
+        let (thread, category, mut posts, names, v) =
+            found.ok_or_else(|| ApiError::not_found("thread"))?;
+        let more = posts.len() as i64 > limit;
+        posts.truncate(limit as usize);
+        let next_cursor = if more {
+            posts.last().map(|p| p.id.to_string())
+        } else {
+            None
+        };
+        Ok(Json(ThreadPage {
+            posts: posts.into_iter().map(|p| post_view(p, &names, v)).collect(),
+            thread: summary(thread, &category.slug, &names),
+            next_cursor,
+            can_moderate: v.moderator,
+        }))
+    }
+
+    /// Reply in a thread.
+    #[oai(path = "/:id/posts", method = "post", operation_id = "replyToThread")]
+    async fn reply(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        id: Path<i64>,
+        body: Json<ReplyRequest>,
+    ) -> ApiResult<CreatedResponse> {
+        let author = viewer.require_writer()?.clone();
+        if body.body.trim().is_empty() {
+            return Err(ApiError::field("body", "Enter your reply"));
+        }
+        let checked = render_and_scan(body.body.clone(), None).await?;
+        let thread_id = id.0;
+        let reply_to = body.reply_to;
+        let markdown = body.0.body;
+        let outcome = state
+            .db
+            .run(move |c| {
+                let Some(thread) = Thread::find(c, thread_id)? else {
+                    return Ok(Err(ApiError::not_found("thread")));
+                };
+                let v = visibility(c, &author, thread.category_id)?;
+                if !thread.visible_to(v) {
+                    return Ok(Err(ApiError::not_found("thread")));
+                }
+                if thread.locked && !v.moderator {
+                    return Ok(Err(ApiError::conflict(
+                        "This thread is locked: it takes no more replies.",
+                        vec![],
+                    )));
+                }
+                if let Some(parent) = reply_to {
+                    let ok = Post::find(c, parent)?
+                        .is_some_and(|p| p.thread_id == thread_id && p.visible_to(v));
+                    if !ok {
+                        return Ok(Err(ApiError::field(
+                            "reply_to",
+                            "That post is not in this thread",
+                        )));
+                    }
+                }
+                let Some(category) = Category::find(c, thread.category_id)? else {
+                    return Ok(Err(ApiError::not_found("thread")));
+                };
+                let held = hold_reason(c, &author, &category, &checked)?;
+                let status = if held.is_some() {
+                    ContentStatus::Held
+                } else {
+                    ContentStatus::Visible
+                };
+                let created = c.transaction::<_, DbError, _>(|c| {
+                    let at = now();
+                    let post_id = Post::insert(
+                        c,
+                        &NewPost {
+                            thread_id,
+                            author_id: author.id,
+                            reply_to_id: reply_to,
+                            is_first: false,
+                            body_markdown: &markdown,
+                            body_html: &checked.rendered.html,
+                            body_text: &checked.rendered.text,
+                            status: status.as_str(),
+                            held_reason: held,
+                            created_at: at,
+                            updated_at: at,
+                        },
+                    )?;
+                    if status == ContentStatus::Visible {
+                        Thread::touch_activity(c, thread_id, at, 1)?;
+                    }
+                    enqueue_search(c, "post", post_id)?;
+                    Ok(Created {
+                        id: post_id,
+                        thread_id,
+                        status: status.as_str().into(),
+                        held_reason: held.map(str::to_owned),
+                    })
+                })?;
+                Ok(Ok(created))
+            })
+            .await??;
+        Ok(CreatedResponse::Created(Json(outcome)))
+    }
+}
