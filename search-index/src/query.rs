@@ -321,12 +321,17 @@ impl<'a> Builder<'a> {
         if !fuzzy || distance == 0 {
             return exact;
         }
-        let typo: Box<dyn Query> = Box::new(FuzzyTermQuery::new(
-            Term::from_field_text(self.fields.plain, word),
-            distance,
-            true,
-        ));
-        let mut clauses = vec![(Occur::Should, boost_by(typo, FUZZY_BOOST))];
+        // One clause per allowed distance, so a word one edit away outranks one two edits
+        // away (FuzzyTermQuery alone scores every distance alike).
+        let mut clauses = Vec::new();
+        for d in 1..=distance {
+            let typo: Box<dyn Query> = Box::new(FuzzyTermQuery::new(
+                Term::from_field_text(self.fields.plain, word),
+                d,
+                true,
+            ));
+            clauses.push((Occur::Should, boost_by(typo, FUZZY_BOOST / f32::from(d))));
+        }
         clauses.extend(exact.map(|q| (Occur::Should, q)));
         Some(Box::new(BooleanQuery::new(clauses)))
     }
