@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod forum;
 pub mod migrations;
+pub mod notifications;
 pub mod outbox;
 pub mod schema;
 pub mod sessions;

@@ -157,6 +157,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        thread_id -> Nullable<BigInt>,
+        post_id -> Nullable<BigInt>,
+        actor_id -> Nullable<BigInt>,
+        message -> Text,
+        read_at -> Nullable<Timestamp>,
+        email_state -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    post_flags (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        flagger_id -> Nullable<BigInt>,
+        reason -> Text,
+        details -> Nullable<Text>,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(threads -> categories (category_id));
 diesel::joinable!(posts -> threads (thread_id));
@@ -169,4 +197,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     outbox,
     settings
+);
+diesel::allow_tables_to_appear_in_same_query!(
+    categories,
+    category_moderators,
+    threads,
+    posts,
+    post_revisions,
+    search_outbox,
+    notifications,
+    post_flags
 );

@@ -1,0 +1,2 @@
+DROP TABLE post_flags;
+DROP TABLE notifications;
