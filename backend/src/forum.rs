@@ -7,14 +7,13 @@ use crate::db::users::User;
 use crate::db::{DbConn, DbError};
 use crate::error::{ApiError, ApiResult};
 
-/// A member's first posts are held until this many have been published.
-pub const NEW_MEMBER_HELD_POSTS: i64 = 2;
 /// Authors may edit their own posts for this long.
 pub const EDIT_WINDOW: chrono::TimeDelta = chrono::TimeDelta::minutes(30);
 
 pub const REASON_CASE_INFORMATION: &str = "possible case information";
 pub const REASON_PRE_MODERATED: &str = "this space is pre-moderated";
 pub const REASON_NEW_MEMBER: &str = "a new member's first posts are reviewed";
+pub const REASON_HIDDEN_BY_FLAGS: &str = "hidden after members' flags, awaiting review";
 
 /// Whether `user` moderates `category`: global moderators and admins everywhere, space
 /// moderators in their own spaces.
@@ -69,7 +68,8 @@ pub fn hold_reason(
     if category.pre_moderated {
         return Ok(Some(REASON_PRE_MODERATED));
     }
-    if Post::published_count_by(conn, author.id)? < NEW_MEMBER_HELD_POSTS {
+    // A member's first posts are held until the admins' setting's number have been published.
+    if Post::published_count_by(conn, author.id)? < crate::db::settings::held_first_posts(conn)? {
         return Ok(Some(REASON_NEW_MEMBER));
     }
     Ok(None)

@@ -12,6 +12,7 @@ pub mod forum;
 pub mod mail;
 pub mod metrics;
 pub mod model;
+pub mod moderation;
 pub mod notify;
 pub mod server;
 pub mod state;

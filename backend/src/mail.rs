@@ -195,6 +195,17 @@ impl Mailer {
         }
     }
 
+    pub fn warning(&self, to: &str, name: &str, message: &str) -> Mail {
+        Mail {
+            to: to.to_owned(),
+            subject: "A message from the Partners in Practice moderators".into(),
+            body: format!(
+                "Dear {name},\n\nA moderator has sent you a warning:\n\n{message}\n\nYou can see it, and appeal it, in the moderation log at {}/moderation/log\n",
+                self.public_url
+            ),
+        }
+    }
+
     pub fn password_changed(&self, to: &str, name: &str) -> Mail {
         Mail {
             to: to.to_owned(),

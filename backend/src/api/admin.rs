@@ -60,10 +60,24 @@ pub struct OutboxPage {
 }
 
 #[derive(Object)]
-#[oai(deny_unknown_fields)]
 pub struct Settings {
     /// E-mail domains whose members are approved on verification (`nhs.net`, `*.nhs.uk`).
     pub approved_domains: Vec<String>,
+    /// A new member's first this-many posts wait for a moderator (0 turns it off).
+    pub held_first_posts: i64,
+    /// Open flags from this many distinct members hide a post until a moderator reviews it.
+    pub flag_hide_threshold: i64,
+}
+
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+pub struct SettingsUpdate {
+    /// E-mail domains whose members are approved on verification (`nhs.net`, `*.nhs.uk`).
+    pub approved_domains: Vec<String>,
+    /// 0 to 50; left as it is when absent.
+    pub held_first_posts: Option<i64>,
+    /// 1 to 100; left as it is when absent.
+    pub flag_hide_threshold: Option<i64>,
 }
 
 pub struct AdminApi;
@@ -192,11 +206,8 @@ impl AdminApi {
     ) -> ApiResult<Json<Settings>> {
         viewer.require_admin()?;
         let defaults = state.config.approved_domains.clone();
-        let approved_domains = state
-            .db
-            .run(move |c| settings::approved_domains(c, &defaults))
-            .await?;
-        Ok(Json(Settings { approved_domains }))
+        let current = state.db.run(move |c| current(c, &defaults)).await?;
+        Ok(Json(current))
     }
 
     /// Change settings.
@@ -205,7 +216,7 @@ impl AdminApi {
         &self,
         state: Data<&AppState>,
         viewer: Data<&Viewer>,
-        body: Json<Settings>,
+        body: Json<SettingsUpdate>,
     ) -> ApiResult<Json<Settings>> {
         let actor = viewer.require_admin()?.id;
         let mut v = Validation::default();
@@ -227,24 +238,53 @@ impl AdminApi {
                 domains.push(d);
             }
         }
+        if body
+            .held_first_posts
+            .is_some_and(|n| !(0..=50).contains(&n))
+        {
+            v.fail("held_first_posts", "Enter a number from 0 to 50");
+        }
+        if body
+            .flag_hide_threshold
+            .is_some_and(|n| !(1..=100).contains(&n))
+        {
+            v.fail("flag_hide_threshold", "Enter a number from 1 to 100");
+        }
         v.finish()?;
         let value = serde_json::to_string(&domains).map_err(|e| ApiError::internal(&e))?;
-        state
+        let mut changes = vec![(settings::APPROVED_DOMAINS, value)];
+        if let Some(n) = body.held_first_posts {
+            changes.push((settings::HELD_FIRST_POSTS, n.to_string()));
+        }
+        if let Some(n) = body.flag_hide_threshold {
+            changes.push((settings::FLAG_HIDE_THRESHOLD, n.to_string()));
+        }
+        let defaults = state.config.approved_domains.clone();
+        let updated = state
             .db
             .run(move |c| {
                 c.transaction::<_, DbError, _>(|c| {
-                    settings::put(c, settings::APPROVED_DOMAINS, &value)?;
-                    let mut entry =
-                        NewAudit::member(Some(actor), "settings.updated", 0).details(&value);
-                    entry.target_type = "setting";
-                    entry.target_id = None;
-                    entry.reason = Some(settings::APPROVED_DOMAINS);
-                    entry.write(c)
+                    for (key, value) in &changes {
+                        settings::put(c, key, value)?;
+                        let mut entry =
+                            NewAudit::member(Some(actor), "settings.updated", 0).details(value);
+                        entry.target_type = "setting";
+                        entry.target_id = None;
+                        entry.reason = Some(key);
+                        entry.write(c)?;
+                    }
+                    current(c, &defaults)
                 })
             })
             .await?;
-        Ok(Json(Settings {
-            approved_domains: domains,
-        }))
+        Ok(Json(updated))
     }
+}
+
+fn current(c: &mut crate::db::DbConn, default_domains: &[String]) -> Result<Settings, DbError> {
+    Ok(Settings {
+        approved_domains: settings::approved_domains(c, default_domains)?,
+        held_first_posts: settings::held_first_posts(c)?,
+        flag_hide_threshold: settings::flag_hide_threshold(c)?,
+    })
 }

@@ -115,24 +115,7 @@ impl MembersApi {
     ) -> ApiResult<Json<Member>> {
         let actor = viewer.require_moderator()?.id;
         let reason = optional_reason(body.0.reason)?;
-        let target = find(&state, id.0).await?;
-        if target.status() != MemberStatus::Pending {
-            return Err(ApiError::conflict(
-                format!("This member is {}, not pending.", target.status().as_str()),
-                vec![],
-            ));
-        }
-        let mail = state.mailer.approved(&target.email, &target.display_name);
-        let user = decide(
-            &state,
-            actor,
-            target.id(),
-            MemberStatus::Active,
-            "member.approved",
-            reason,
-            mail,
-        )
-        .await?;
+        let user = approve_pending(&state, actor, id.0, reason).await?;
         Ok(Json(Member::from(&user)))
     }
 
@@ -147,31 +130,7 @@ impl MembersApi {
     ) -> ApiResult<Json<Member>> {
         let actor = viewer.require_moderator()?.id;
         let reason = validate::reason(&body.reason).map_err(|m| ApiError::field("reason", m))?;
-        let target = find(&state, id.0).await?;
-        if target.status() != MemberStatus::Pending {
-            return Err(ApiError::conflict(
-                format!("This member is {}, not pending.", target.status().as_str()),
-                vec![],
-            ));
-        }
-        let mail = state
-            .mailer
-            .declined(&target.email, &target.display_name, &reason);
-        let user = decide(
-            &state,
-            actor,
-            target.id(),
-            MemberStatus::Declined,
-            "member.declined",
-            Some(reason),
-            mail,
-        )
-        .await?;
-        state
-            .sessions
-            .revoke_all(user.id, None)
-            .await
-            .map_err(|e| ApiError::internal(&e))?;
+        let user = decline_pending(&state, actor, id.0, reason).await?;
         Ok(Json(Member::from(&user)))
     }
 
@@ -273,6 +232,7 @@ impl MembersApi {
                         },
                     )?;
                     NewAudit::member(Some(actor_id), "member.suspended", user.id)
+                        .subject(user.id)
                         .reason(Some(&reason))
                         .details(&format!("until {until_text} UTC"))
                         .write(c)?;
@@ -315,6 +275,7 @@ impl MembersApi {
                         },
                     )?;
                     NewAudit::member(Some(actor), "member.unsuspended", user.id)
+                        .subject(user.id)
                         .reason(reason.as_deref())
                         .write(c)?;
                     Ok(user)
@@ -323,6 +284,68 @@ impl MembersApi {
             .await?;
         Ok(Json(Member::from(&user)))
     }
+}
+
+/// Approves a pending member with its audit row and e-mail (also the review queue's approval).
+pub(crate) async fn approve_pending(
+    state: &AppState,
+    actor: i64,
+    id: i64,
+    reason: Option<String>,
+) -> ApiResult<User> {
+    let target = find(state, id).await?;
+    if target.status() != MemberStatus::Pending {
+        return Err(ApiError::conflict(
+            format!("This member is {}, not pending.", target.status().as_str()),
+            vec![],
+        ));
+    }
+    let mail = state.mailer.approved(&target.email, &target.display_name);
+    decide(
+        state,
+        actor,
+        target.id(),
+        MemberStatus::Active,
+        "member.approved",
+        reason,
+        mail,
+    )
+    .await
+}
+
+/// Declines a pending member with its audit row and e-mail, and signs them out everywhere.
+pub(crate) async fn decline_pending(
+    state: &AppState,
+    actor: i64,
+    id: i64,
+    reason: String,
+) -> ApiResult<User> {
+    let target = find(state, id).await?;
+    if target.status() != MemberStatus::Pending {
+        return Err(ApiError::conflict(
+            format!("This member is {}, not pending.", target.status().as_str()),
+            vec![],
+        ));
+    }
+    let mail = state
+        .mailer
+        .declined(&target.email, &target.display_name, &reason);
+    let user = decide(
+        state,
+        actor,
+        target.id(),
+        MemberStatus::Declined,
+        "member.declined",
+        Some(reason),
+        mail,
+    )
+    .await?;
+    state
+        .sessions
+        .revoke_all(user.id, None)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(user)
 }
 
 async fn find(state: &AppState, id: i64) -> ApiResult<User> {
@@ -374,8 +397,11 @@ async fn decide(
                 )?;
                 NewAudit::member(Some(actor), action, target.0)
                     .reason(reason.as_deref())
+                    .subject(target.0)
                     .write(c)?;
                 mail.queue(c)?;
+                // The member's review-queue item is done, whoever had claimed it.
+                crate::db::moderation::Claim::release(c, &format!("member-{}", target.0))?;
                 Ok(Some(user))
             })
         })

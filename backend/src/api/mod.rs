@@ -3,9 +3,11 @@
 pub mod admin;
 pub mod auth;
 pub mod categories;
+pub mod flags;
 pub mod me;
 pub mod members;
 pub mod meta;
+pub mod moderation;
 pub mod posts;
 pub mod threads;
 
@@ -24,6 +26,10 @@ pub type Apis = (
     categories::CategoriesApi,
     threads::ThreadsApi,
     posts::PostsApi,
+    flags::FlagsApi,
+    moderation::queue::ModerationQueueApi,
+    moderation::actions::ModerationActionsApi,
+    moderation::log::ModerationLogApi,
 );
 
 fn apis() -> Apis {
@@ -36,6 +42,10 @@ fn apis() -> Apis {
         categories::CategoriesApi,
         threads::ThreadsApi,
         posts::PostsApi,
+        flags::FlagsApi,
+        moderation::queue::ModerationQueueApi,
+        moderation::actions::ModerationActionsApi,
+        moderation::log::ModerationLogApi,
     )
 }
 

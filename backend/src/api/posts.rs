@@ -184,10 +184,16 @@ impl PostsApi {
                         )?;
                     }
                     if !own {
-                        let mut entry = NewAudit::member(Some(editor.id), "post.edited", post.id)
-                            .reason(reason.as_deref());
-                        entry.target_type = "post";
-                        entry.write(c)?;
+                        NewAudit::content(
+                            Some(editor.id),
+                            "post.edited",
+                            "post",
+                            post.id,
+                            thread.category_id,
+                            post.author_id,
+                        )
+                        .reason(reason.as_deref())
+                        .write(c)?;
                     }
                     enqueue_search(
                         c,
@@ -278,23 +284,27 @@ impl PostsApi {
                     )));
                 }
                 c.transaction::<_, DbError, _>(|c| {
-                    Post::set_status(c, post.id, ContentStatus::Deleted, None)?;
-                    if post.is_first {
-                        Thread::set_status(c, thread.id, ContentStatus::Deleted)?;
-                    } else if post.status() == ContentStatus::Visible {
-                        Thread::touch_activity(c, thread.id, thread.last_activity_at, -1)?;
-                    }
-                    if !own {
-                        let mut entry = NewAudit::member(Some(user.id), "post.deleted", post.id)
-                            .reason(reason.as_deref());
-                        entry.target_type = "post";
-                        entry.write(c)?;
-                    }
-                    enqueue_search(
+                    crate::moderation::set_post_status(
                         c,
-                        if post.is_first { "thread" } else { "post" },
-                        if post.is_first { thread.id } else { post.id },
-                    )
+                        &post,
+                        &thread,
+                        ContentStatus::Deleted,
+                        None,
+                    )?;
+                    if !own {
+                        NewAudit::content(
+                            Some(user.id),
+                            "post.deleted",
+                            "post",
+                            post.id,
+                            thread.category_id,
+                            post.author_id,
+                        )
+                        .reason(reason.as_deref())
+                        .write(c)
+                    } else {
+                        Ok(())
+                    }
                 })?;
                 Ok(Ok(()))
             })
@@ -357,7 +367,7 @@ fn load(
     Ok(Some((post, thread, v)))
 }
 
-fn finding(f: Finding) -> CaseFinding {
+pub(crate) fn finding(f: Finding) -> CaseFinding {
     CaseFinding {
         kind: format!("{:?}", f.kind),
         description: f.kind.describe().to_owned(),

@@ -17,6 +17,13 @@ pub struct AuditRow {
     pub target_id: Option<i64>,
     pub reason: Option<String>,
     pub details: Option<String>,
+    /// The space the entry happened in (moderation of content), for space moderators' log.
+    pub category_id: Option<i64>,
+    /// The member the entry is about (the author of moderated content, or the member), who may
+    /// see it in their own log and appeal it.
+    pub subject_user_id: Option<i64>,
+    /// What the moderator told the member, if anything.
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -29,6 +36,9 @@ pub struct NewAudit<'a> {
     pub target_id: Option<i64>,
     pub reason: Option<&'a str>,
     pub details: Option<&'a str>,
+    pub category_id: Option<i64>,
+    pub subject_user_id: Option<i64>,
+    pub message: Option<&'a str>,
 }
 
 impl<'a> NewAudit<'a> {
@@ -42,7 +52,50 @@ impl<'a> NewAudit<'a> {
             target_id: Some(member),
             reason: None,
             details: None,
+            category_id: None,
+            subject_user_id: None,
+            message: None,
         }
+    }
+
+    /// An entry about a thread, post or other content item, in a space.
+    pub fn content(
+        actor: Option<i64>,
+        action: &'a str,
+        target_type: &'a str,
+        target_id: i64,
+        category_id: i64,
+        subject: i64,
+    ) -> Self {
+        NewAudit {
+            target_type,
+            category_id: Some(category_id),
+            subject_user_id: Some(subject),
+            ..NewAudit::member(actor, action, target_id)
+        }
+    }
+
+    pub fn category(mut self, category_id: Option<i64>) -> Self {
+        self.category_id = category_id;
+        self
+    }
+
+    pub fn subject(mut self, user_id: i64) -> Self {
+        self.subject_user_id = Some(user_id);
+        self
+    }
+
+    pub fn message(mut self, message: Option<&'a str>) -> Self {
+        self.message = message.filter(|m| !m.is_empty());
+        self
+    }
+
+    /// Writes the entry and returns its id.
+    pub fn write_returning_id(&self, conn: &mut DbConn) -> Result<i64, DbError> {
+        Ok(diesel::insert_into(audit_log::table)
+            .values(self)
+            .returning(audit_log::id)
+            .get_result(conn)?)
     }
 
     pub fn reason(mut self, reason: Option<&'a str>) -> Self {
@@ -75,6 +128,14 @@ pub struct AuditFilter {
 }
 
 impl AuditRow {
+    pub fn find(conn: &mut DbConn, id: i64) -> Result<Option<AuditRow>, DbError> {
+        Ok(audit_log::table
+            .find(id)
+            .select(AuditRow::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
     /// Newest first, `limit + 1` rows so the caller knows whether there is a next page.
     pub fn list(conn: &mut DbConn, f: &AuditFilter) -> Result<Vec<AuditRow>, DbError> {
         let mut q = audit_log::table

@@ -2,8 +2,10 @@
 //! embedded migrations, and the row types with their queries.
 
 pub mod audit;
+pub mod flags;
 pub mod forum;
 pub mod migrations;
+pub mod moderation;
 pub mod notifications;
 pub mod outbox;
 pub mod schema;

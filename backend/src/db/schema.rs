@@ -54,6 +54,9 @@ diesel::table! {
         target_id -> Nullable<BigInt>,
         reason -> Nullable<Text>,
         details -> Nullable<Text>,
+        category_id -> Nullable<BigInt>,
+        subject_user_id -> Nullable<BigInt>,
+        message -> Nullable<Text>,
     }
 }
 
@@ -185,7 +188,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    moderation_claims (item_key) {
+        item_key -> Text,
+        user_id -> BigInt,
+        claimed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    moderation_reasons (id) {
+        id -> BigInt,
+        text -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    appeals (id) {
+        id -> BigInt,
+        audit_id -> BigInt,
+        appellant_id -> BigInt,
+        text -> Text,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(appeals -> audit_log (audit_id));
 diesel::joinable!(threads -> categories (category_id));
 diesel::joinable!(posts -> threads (thread_id));
 diesel::joinable!(post_revisions -> posts (post_id));
@@ -196,7 +230,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     audit_log,
     outbox,
-    settings
+    settings,
+    moderation_claims,
+    moderation_reasons,
+    appeals
 );
 diesel::allow_tables_to_appear_in_same_query!(
     categories,
