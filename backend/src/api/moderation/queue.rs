@@ -60,7 +60,7 @@ pub struct DecisionRequest {
     /// (uphold).
     pub action: DecisionAction,
     /// Why (required, at most 500 characters).
-    pub reason: String,
+    pub reason: Option<String>,
     /// Sent to the author instead of our own wording.
     pub message: Option<String>,
 }
@@ -610,7 +610,8 @@ impl ModerationQueueApi {
         body: Json<DecisionRequest>,
     ) -> ApiResult<Json<ActionResult>> {
         let user = viewer.require_writer()?.clone();
-        let (reason, message) = super::reason_and_message(&body.reason, body.message.as_deref())?;
+        let (reason, message) =
+            super::reason_and_message(body.reason.as_deref(), body.message.as_deref())?;
         let action = body.action;
         let raw = id.0;
         let found = {
