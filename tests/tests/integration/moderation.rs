@@ -2036,3 +2036,112 @@ async fn thread_actions_lock_pin_move_hide_and_restore() {
         );
     }
 }
+
+#[tokio::test]
+async fn content_out_of_view_is_never_named_in_notifications_lists_or_counts() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        put_setting(&app, "held_first_posts", 0).await;
+        let (author_id, author) = app
+            .member_with_role("author@nhs.net", "Author Person", "member")
+            .await;
+        let (reader_id, reader) = app
+            .member_with_role("reader@nhs.net", "Reader Person", "member")
+            .await;
+        let (_, moderator) = app
+            .member_with_role("mod@nhs.net", "Mod Person", "moderator")
+            .await;
+        let (t, _) = thread(&app, &author, "london", "Visible thread", "Body").await;
+        let p = reply(&app, &author, t, "A reply to hide").await.body["id"]
+            .as_i64()
+            .unwrap();
+        let rows = |user: i64| {
+            let app = &app;
+            async move {
+                db(app, move |c| {
+                    backend::db::notifications::Notification::list_for(c, user, None, 10).unwrap()
+                })
+                .await
+            }
+        };
+
+        // A hidden reply in a visible thread: the thread is named, the post is not linked.
+        assert_eq!(
+            action(
+                &app,
+                &moderator,
+                &format!("/api/moderation/posts/{p}/hide"),
+                "Personal"
+            )
+            .await
+            .status,
+            200
+        );
+        let n = &rows(author_id).await[0];
+        assert_eq!(n.message, "A moderator hid your post in “Visible thread”.");
+        assert_eq!(n.thread_id, Some(t));
+        assert_eq!(n.post_id, None);
+
+        // A hidden thread: not named, not linked, not listed, not counted.
+        assert_eq!(
+            action(
+                &app,
+                &moderator,
+                &format!("/api/moderation/threads/{t}/hide"),
+                "Personal"
+            )
+            .await
+            .status,
+            200
+        );
+        let n = &rows(author_id).await[0];
+        assert_eq!(n.message, "A moderator hid your thread.");
+        assert_eq!(n.thread_id, None);
+        assert_eq!(london_count(&app, &reader).await, 0);
+        let list = app
+            .get("/api/categories/london/threads", Some(&reader))
+            .await;
+        assert!(list.body["items"].as_array().unwrap().is_empty());
+        assert!(rows(reader_id).await.is_empty(), "bystanders hear nothing");
+
+        // Deleted threads are gone for members, restorable by moderators.
+        let (d, first) = thread(&app, &author, "london", "To be deleted", "Body").await;
+        assert_eq!(london_count(&app, &reader).await, 1);
+        assert_eq!(
+            app.send(
+                "DELETE",
+                &format!("/api/posts/{first}"),
+                json!({}),
+                Some(&author)
+            )
+            .await
+            .status,
+            204
+        );
+        assert_eq!(london_count(&app, &reader).await, 0);
+        assert_eq!(
+            app.get(&format!("/api/threads/{d}"), Some(&reader))
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            app.get(&format!("/api/threads/{d}"), Some(&moderator))
+                .await
+                .status,
+            200
+        );
+        assert_eq!(
+            action(
+                &app,
+                &moderator,
+                &format!("/api/moderation/threads/{d}/restore"),
+                "Deleted by mistake"
+            )
+            .await
+            .status,
+            200
+        );
+        assert_eq!(london_count(&app, &reader).await, 1);
+    }
+}

@@ -911,7 +911,7 @@ fn reverse(c: &mut DbConn, decision: &AuditRow) -> Result<Option<String>, DbErro
                     .to_owned()
             }))
         }
-        "thread.rejected" | "thread.hidden" => {
+        "thread.hidden" => {
             if let Some(thread) = Thread::find(c, target)?
                 && thread.status() != ContentStatus::Visible
             {
