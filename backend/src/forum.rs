@@ -14,6 +14,8 @@ pub const REASON_CASE_INFORMATION: &str = "possible case information";
 pub const REASON_PRE_MODERATED: &str = "this space is pre-moderated";
 pub const REASON_NEW_MEMBER: &str = "a new member's first posts are reviewed";
 pub const REASON_HIDDEN_BY_FLAGS: &str = "hidden after members' flags, awaiting review";
+/// A held post a moderator kept out of view: it has never been published.
+pub const REASON_NOT_APPROVED: &str = "not approved by a moderator";
 
 /// Whether `user` moderates `category`: global moderators and admins everywhere, space
 /// moderators in their own spaces.

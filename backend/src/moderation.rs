@@ -8,7 +8,7 @@ use crate::db::forum::{Category, ContentStatus, Post, Thread, enqueue_search};
 use crate::db::notifications::{NewNotification, NotificationKind};
 use crate::db::users::{User, UserId};
 use crate::db::{DbConn, DbError, now, settings};
-use crate::forum::REASON_HIDDEN_BY_FLAGS;
+use crate::forum::{REASON_HIDDEN_BY_FLAGS, REASON_NOT_APPROVED};
 
 /// What a redacted post shows instead of its text, in each of its forms. The HTML is a
 /// constant, so nothing a member wrote can reach it.
@@ -27,12 +27,9 @@ pub const LOG_ACTIONS: &[&str] = &[
     "post.deleted",
     "post.edited",
     "post.hidden_by_flags",
-    "thread.approved",
-    "thread.rejected",
     "thread.hidden",
     "thread.unhidden",
     "thread.restored",
-    "thread.redacted",
     "thread.locked",
     "thread.unlocked",
     "thread.pinned",
@@ -56,9 +53,7 @@ pub const APPEALABLE_ACTIONS: &[&str] = &[
     "post.hidden",
     "post.redacted",
     "post.deleted",
-    "thread.rejected",
     "thread.hidden",
-    "thread.redacted",
     "thread.locked",
     "member.warned",
     "member.suspended",
@@ -104,8 +99,17 @@ pub fn search_target(post: &Post) -> (&'static str, i64) {
     }
 }
 
+/// Whether a post has never been shown to members: held, or held and then kept out of view.
+fn never_published(post: &Post) -> bool {
+    post.status() == ContentStatus::Held
+        || (post.status() == ContentStatus::Hidden
+            && post.held_reason.as_deref() == Some(REASON_NOT_APPROVED))
+}
+
 /// Moves a post to `to`, keeping its thread in step: a first post and its thread share one
-/// status, and a reply's thread counts only visible replies.
+/// status, and a reply's thread counts only visible replies. A held post leaving view keeps a
+/// reason saying it was never published; one becoming visible for the first time is announced
+/// (`notify::post_published`) in the same transaction.
 pub fn set_post_status(
     conn: &mut DbConn,
     post: &Post,
@@ -115,13 +119,20 @@ pub fn set_post_status(
 ) -> Result<(), DbError> {
     let was_visible = post.status() == ContentStatus::Visible;
     let now_visible = to == ContentStatus::Visible;
+    let held_reason = match (never_published(post), to) {
+        (true, ContentStatus::Hidden) => Some(REASON_NOT_APPROVED),
+        _ => held_reason,
+    };
     Post::set_status(conn, post.id, to, held_reason)?;
+    if now_visible && never_published(post) {
+        crate::notify::post_published(conn, post.id)?;
+    }
     if post.is_first {
         Thread::set_status(conn, thread.id, to)?;
     } else if was_visible != now_visible {
         if now_visible {
             // A held reply is news when it is published; a restored one keeps its place.
-            let at = if post.status() == ContentStatus::Held {
+            let at = if never_published(post) {
                 now()
             } else {
                 thread.last_activity_at

@@ -176,9 +176,10 @@ impl PostsApi {
                         && post.status() == ContentStatus::Visible
                         && !v.moderator
                     {
-                        Post::set_status(
+                        crate::moderation::set_post_status(
                             c,
-                            post.id,
+                            &post,
+                            &thread,
                             ContentStatus::Held,
                             Some(REASON_CASE_INFORMATION),
                         )?;

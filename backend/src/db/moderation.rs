@@ -26,13 +26,6 @@ impl Claim {
             .optional()?)
     }
 
-    pub fn for_keys(conn: &mut DbConn, keys: &[String]) -> Result<Vec<Claim>, DbError> {
-        Ok(moderation_claims::table
-            .filter(moderation_claims::item_key.eq_any(keys))
-            .select(Claim::as_select())
-            .load(conn)?)
-    }
-
     /// Claims the item for `user_id`, replacing any earlier claim (the caller has checked that
     /// it may).
     pub fn put(conn: &mut DbConn, key: &str, user_id: i64) -> Result<(), DbError> {

@@ -18,29 +18,28 @@ async fn established_member(app: &TestApp, email: &str, name: &str) -> String {
         let r = app.post("/api/threads", json!({"category": "london", "title": format!("Warm-up thread {i}"), "body": "Hello colleagues"}), Some(&cookie)).await;
         assert_eq!(r.body["status"], "held");
         let id = r.body["id"].as_i64().unwrap();
-        app.approve_thread_for_tests(id, &moderator).await;
+        app.approve_thread(id, &moderator).await;
     }
     cookie
 }
 
 impl TestApp {
-    /// Publishes a held thread directly (the review queue comes with the moderation endpoints).
-    pub async fn approve_thread_for_tests(&self, thread_id: i64, _moderator: &str) {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || {
-            use backend::db::forum::{ContentStatus, Post, Thread};
-            let mut c = db.get().unwrap();
-            Thread::set_status(&mut c, thread_id, ContentStatus::Visible).unwrap();
-            let v = backend::db::forum::Visibility {
-                viewer_id: 0,
-                moderator: true,
-            };
-            for p in Post::list_for_thread(&mut c, thread_id, v, 0, 100).unwrap() {
-                Post::set_status(&mut c, p.id, ContentStatus::Visible, None).unwrap();
-            }
-        })
-        .await
-        .unwrap();
+    /// Publishes a held thread the way a moderator does: approving its first post in the
+    /// review queue.
+    pub async fn approve_thread(&self, thread_id: i64, moderator: &str) {
+        let page = self
+            .get(&format!("/api/threads/{thread_id}"), Some(moderator))
+            .await;
+        let first = page.body["posts"][0]["id"].as_i64().unwrap();
+        let r = self
+            .post(
+                &format!("/api/moderation/queue/post-{first}/decision"),
+                json!({"action": "approve", "reason": "Fine to publish"}),
+                Some(moderator),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(r.body["status"], "visible");
     }
 }
 
@@ -118,7 +117,7 @@ async fn a_new_members_first_posts_wait_for_review_and_only_they_and_moderators_
             .await;
         assert_eq!(modview.body["items"].as_array().unwrap().len(), 1);
 
-        app.approve_thread_for_tests(id, &moderator).await;
+        app.approve_thread(id, &moderator).await;
         let list = app
             .get("/api/categories/london/threads", Some(&other))
             .await;

@@ -11,5 +11,6 @@ mod forum;
 mod mail;
 mod members;
 mod migrations;
+mod moderation;
 mod ops;
 mod redis_backed;

@@ -29,16 +29,17 @@ use crate::state::AppState;
 pub struct MoveRequest {
     /// The slug of the space to move the thread to.
     pub category: String,
-    pub reason: String,
+    /// Why (required, at most 500 characters).
+    pub reason: Option<String>,
 }
 
 #[derive(Object)]
 #[oai(deny_unknown_fields)]
 pub struct WarnRequest {
     /// What the member is told (required, at most 2000 characters).
-    pub message: String,
+    pub message: Option<String>,
     /// Why, for the log (required, at most 500 characters).
-    pub reason: String,
+    pub reason: Option<String>,
     /// The slug of the space the warning is about. Space moderators must name one of theirs;
     /// global moderators may leave it out.
     pub category: Option<String>,
@@ -257,7 +258,7 @@ impl ModerationActionsApi {
         body: Json<MoveRequest>,
     ) -> ApiResult<Json<ActionResult>> {
         let user = viewer.require_writer()?.clone();
-        let (reason, _) = reason_and_message(&body.reason, None)?;
+        let (reason, _) = reason_and_message(body.reason.as_deref(), None)?;
         let slug = body.0.category.trim().to_owned();
         let id = id.0;
         let result = state
@@ -330,8 +331,11 @@ impl ModerationActionsApi {
     ) -> ApiResult<Json<ActionResult>> {
         let user = viewer.require_writer()?.clone();
         let mut v = crate::error::Validation::default();
-        let reason = v.check("reason", rules::reason(&body.reason));
-        let message = v.check("message", rules::message(Some(&body.message)));
+        let reason = v.check(
+            "reason",
+            rules::reason(body.reason.as_deref().unwrap_or_default()),
+        );
+        let message = v.check("message", rules::message(body.message.as_deref()));
         if matches!(message, Some(None)) {
             v.fail("message", "Write the message the member will read");
         }
@@ -461,7 +465,7 @@ async fn post_action(
     action: PostAction,
 ) -> ApiResult<Json<ActionResult>> {
     let user = viewer.require_writer()?.clone();
-    let (reason, message) = reason_and_message(&body.reason, body.message.as_deref())?;
+    let (reason, message) = reason_and_message(body.reason.as_deref(), body.message.as_deref())?;
     let result = state
         .db
         .run(move |c| {
@@ -560,7 +564,7 @@ async fn thread_action(
     action: ThreadAction,
 ) -> ApiResult<Json<ActionResult>> {
     let user = viewer.require_writer()?.clone();
-    let (reason, message) = reason_and_message(&body.reason, body.message.as_deref())?;
+    let (reason, message) = reason_and_message(body.reason.as_deref(), body.message.as_deref())?;
     let result = state
         .db
         .run(move |c| {

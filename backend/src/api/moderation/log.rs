@@ -63,7 +63,7 @@ pub struct LogPage {
 #[oai(deny_unknown_fields)]
 pub struct AppealRequest {
     /// Why the decision should be changed (required, at most 2000 characters).
-    pub text: String,
+    pub text: Option<String>,
 }
 
 #[derive(Object)]
@@ -94,7 +94,8 @@ pub struct PresetReasonList {
 #[derive(Object)]
 #[oai(deny_unknown_fields)]
 pub struct PresetReasonRequest {
-    pub text: String,
+    /// At most 500 characters.
+    pub text: Option<String>,
 }
 
 #[derive(ApiResponse)]
@@ -197,7 +198,7 @@ impl ModerationLogApi {
     ) -> ApiResult<AppealResponse> {
         // Suspended members may appeal their suspension, so reading rights are enough.
         let user = viewer.require_member()?.clone();
-        let text = body.0.text.trim().to_owned();
+        let text = body.0.text.unwrap_or_default().trim().to_owned();
         if text.is_empty() {
             return Err(ApiError::field(
                 "text",
@@ -298,7 +299,8 @@ impl ModerationLogApi {
         body: Json<PresetReasonRequest>,
     ) -> ApiResult<PresetReasonCreated> {
         let actor = viewer.require_admin()?.id;
-        let text = crate::moderation::reason(&body.text).map_err(|m| ApiError::field("text", m))?;
+        let text = crate::moderation::reason(body.text.as_deref().unwrap_or_default())
+            .map_err(|m| ApiError::field("text", m))?;
         let created = state
             .db
             .run(move |c| {

@@ -41,7 +41,7 @@ pub struct SpaceRef {
 #[oai(deny_unknown_fields)]
 pub struct ReasonRequest {
     /// Why (required, at most 500 characters); recorded in the moderation log.
-    pub reason: String,
+    pub reason: Option<String>,
     /// Sent to the author instead of our own wording (at most 2000 characters).
     pub message: Option<String>,
 }
@@ -59,11 +59,14 @@ pub struct ActionResult {
 
 /// The reason and message of a request, validated together so every problem is reported.
 pub(crate) fn reason_and_message(
-    reason: &str,
+    reason: Option<&str>,
     message: Option<&str>,
 ) -> ApiResult<(String, Option<String>)> {
     let mut v = crate::error::Validation::default();
-    let reason = v.check("reason", crate::moderation::reason(reason));
+    let reason = v.check(
+        "reason",
+        crate::moderation::reason(reason.unwrap_or_default()),
+    );
     let message = v.check("message", crate::moderation::message(message));
     v.finish()?;
     Ok((reason.unwrap_or_default(), message.flatten()))

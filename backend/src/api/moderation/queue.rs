@@ -19,7 +19,7 @@ use crate::api::{page_limit, utc};
 use crate::auth::Viewer;
 use crate::db::audit::{AuditFilter, AuditRow, NewAudit};
 use crate::db::flags::{FlagOutcome, PostFlag};
-use crate::db::forum::{Category, ContentStatus, Post, Thread};
+use crate::db::forum::{Category, ContentStatus, Post, Thread, enqueue_search};
 use crate::db::moderation::{self as queries, Appeal, AppealStatus, Claim};
 use crate::db::notifications::{NewNotification, NotificationKind};
 use crate::db::users::{User, UserId, UserUpdate};
@@ -60,7 +60,7 @@ pub struct DecisionRequest {
     /// (uphold).
     pub action: DecisionAction,
     /// Why (required, at most 500 characters).
-    pub reason: String,
+    pub reason: Option<String>,
     /// Sent to the author instead of our own wording.
     pub message: Option<String>,
 }
@@ -610,7 +610,8 @@ impl ModerationQueueApi {
         body: Json<DecisionRequest>,
     ) -> ApiResult<Json<ActionResult>> {
         let user = viewer.require_writer()?.clone();
-        let (reason, message) = super::reason_and_message(&body.reason, body.message.as_deref())?;
+        let (reason, message) =
+            super::reason_and_message(body.reason.as_deref(), body.message.as_deref())?;
         let action = body.action;
         let raw = id.0;
         let found = {
@@ -735,10 +736,8 @@ fn decide_post(
                     post.status()
                 };
                 if to != post.status() {
+                    // Publishing a held post announces it (notify::post_published) here too.
                     set_post_status(c, &post, &thread, to, None)?;
-                }
-                if held {
-                    crate::notify::post_published(c, post.id)?;
                 }
                 resolve_flags(c, user.id, post.id, FlagOutcome::Dismissed)?;
                 let verb = if held {
@@ -782,6 +781,8 @@ fn decide_post(
         .details(details)
         .write_returning_id(c)?;
         Claim::release(c, &e.key.text())?;
+        let (kind, id) = crate::moderation::search_target(&post);
+        enqueue_search(c, kind, id)?;
         let what = if post.is_first { "thread" } else { "post" };
         tell_author(
             c,
@@ -902,18 +903,15 @@ fn reverse(c: &mut DbConn, decision: &AuditRow) -> Result<Option<String>, DbErro
                 return Ok(None);
             };
             if post.status() != ContentStatus::Visible {
+                // A rejected post was never published: this announces it.
                 set_post_status(c, &post, &thread, ContentStatus::Visible, None)?;
-                // A rejected post was never published: now it is.
-                if decision.action == "post.rejected" {
-                    crate::notify::post_published(c, post.id)?;
-                }
             }
             Ok(post.redacted.then(|| {
                 "The post's text was redacted and can't be brought back; it is shown as removed."
                     .to_owned()
             }))
         }
-        "thread.rejected" | "thread.hidden" => {
+        "thread.hidden" => {
             if let Some(thread) = Thread::find(c, target)?
                 && thread.status() != ContentStatus::Visible
             {
