@@ -375,6 +375,9 @@ async fn decide(
                 NewAudit::member(Some(actor), action, target.0)
                     .reason(reason.as_deref())
                     .write(c)?;
+                if to == MemberStatus::Active {
+                    crate::notify::membership_approved(c, target.0, actor)?;
+                }
                 mail.queue(c)?;
                 Ok(Some(user))
             })

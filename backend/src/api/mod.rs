@@ -1,13 +1,16 @@
 //! The REST API under /api: one module per resource, each an OpenAPI struct.
 
 pub mod admin;
+pub mod answers;
 pub mod auth;
 pub mod categories;
 pub mod me;
 pub mod members;
 pub mod meta;
+pub mod notifications;
 pub mod posts;
 pub mod threads;
+pub mod watching;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use poem_openapi::{Object, OpenApiService};
@@ -24,6 +27,9 @@ pub type Apis = (
     categories::CategoriesApi,
     threads::ThreadsApi,
     posts::PostsApi,
+    notifications::NotificationsApi,
+    watching::WatchingApi,
+    answers::AnswersApi,
 );
 
 fn apis() -> Apis {
@@ -36,6 +42,9 @@ fn apis() -> Apis {
         categories::CategoriesApi,
         threads::ThreadsApi,
         posts::PostsApi,
+        notifications::NotificationsApi,
+        watching::WatchingApi,
+        answers::AnswersApi,
     )
 }
 

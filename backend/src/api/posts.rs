@@ -40,6 +40,8 @@ pub struct PostView {
     /// Why it is held (shown to its author and moderators).
     pub held_reason: Option<String>,
     pub helpful_count: i32,
+    /// Whether the viewer has marked this post helpful.
+    pub viewer_found_helpful: bool,
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
 }
@@ -199,7 +201,11 @@ impl PostsApi {
                 let updated =
                     Post::find(c, id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
                 let names = User::names(c, &[updated.author_id])?;
-                Ok(Ok(post_view(updated, &names, v)))
+                let helpful = crate::db::helpful::HelpfulMark::exists(c, updated.id, editor.id)?;
+                Ok(Ok(PostView {
+                    viewer_found_helpful: helpful,
+                    ..post_view(updated, &names, v)
+                }))
             })
             .await??;
         Ok(Json(outcome))
@@ -283,6 +289,10 @@ impl PostsApi {
                         Thread::set_status(c, thread.id, ContentStatus::Deleted)?;
                     } else if post.status() == ContentStatus::Visible {
                         Thread::touch_activity(c, thread.id, thread.last_activity_at, -1)?;
+                    }
+                    // A deleted reply can't stay the accepted answer.
+                    if thread.accepted_post_id == Some(post.id) {
+                        Thread::set_accepted(c, thread.id, None)?;
                     }
                     if !own {
                         let mut entry = NewAudit::member(Some(user.id), "post.deleted", post.id)
@@ -384,6 +394,8 @@ pub fn post_view(p: Post, names: &[(i64, String)], v: Visibility) -> PostView {
         status: p.status,
         held_reason: if show_reason { p.held_reason } else { None },
         helpful_count: p.helpful_count,
+        // Filled in by callers that know the viewer's marks.
+        viewer_found_helpful: false,
         created_at: utc(p.created_at),
         edited_at: p.edited_at.map(utc),
     }

@@ -209,8 +209,15 @@ impl Thread {
                 threads::id.desc(),
             )),
             ThreadSort::New => q.order((threads::pinned.desc(), threads::id.desc())),
+            // Questions until an answer is accepted; discussions (which have none to accept)
+            // until someone replies.
             ThreadSort::Unanswered => q
-                .filter(threads::reply_count.eq(0))
+                .filter(threads::accepted_post_id.is_null())
+                .filter(
+                    threads::kind
+                        .eq("question")
+                        .or(threads::reply_count.eq(0)),
+                )
                 .order((threads::pinned.desc(), threads::id.desc())),
         };
         Ok(q.offset(offset).limit(limit + 1).load(conn)?)
@@ -227,6 +234,17 @@ impl Thread {
                 threads::last_activity_at.eq(at),
                 threads::updated_at.eq(at),
                 threads::reply_count.eq(threads::reply_count + replies_delta),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Sets or clears a question's accepted answer.
+    pub fn set_accepted(conn: &mut DbConn, id: i64, post_id: Option<i64>) -> Result<(), DbError> {
+        diesel::update(threads::table.find(id))
+            .set((
+                threads::accepted_post_id.eq(post_id),
+                threads::updated_at.eq(now()),
             ))
             .execute(conn)?;
         Ok(())

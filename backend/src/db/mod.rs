@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod forum;
+pub mod helpful;
 pub mod migrations;
 pub mod notifications;
 pub mod outbox;
@@ -11,6 +12,7 @@ pub mod sessions;
 pub mod settings;
 pub mod tokens;
 pub mod users;
+pub mod watches;
 
 use std::path::PathBuf;
 use std::time::Duration;
