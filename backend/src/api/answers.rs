@@ -57,7 +57,11 @@ pub struct AnswersApi;
 #[OpenApi(tag = "Tag::Answers")]
 impl AnswersApi {
     /// Mark a post helpful (once per member; not your own post).
-    #[oai(path = "/posts/:id/helpful", method = "put", operation_id = "markHelpful")]
+    #[oai(
+        path = "/posts/:id/helpful",
+        method = "put",
+        operation_id = "markHelpful"
+    )]
     async fn mark_helpful(
         &self,
         state: Data<&AppState>,
@@ -68,7 +72,11 @@ impl AnswersApi {
     }
 
     /// Take back your "helpful" mark.
-    #[oai(path = "/posts/:id/helpful", method = "delete", operation_id = "unmarkHelpful")]
+    #[oai(
+        path = "/posts/:id/helpful",
+        method = "delete",
+        operation_id = "unmarkHelpful"
+    )]
     async fn unmark_helpful(
         &self,
         state: Data<&AppState>,
@@ -80,7 +88,11 @@ impl AnswersApi {
 
     /// Accept a reply as the answer to a question: the question's author, or a moderator of
     /// the space (with a reason, audited).
-    #[oai(path = "/threads/:id/accepted", method = "put", operation_id = "acceptAnswer")]
+    #[oai(
+        path = "/threads/:id/accepted",
+        method = "put",
+        operation_id = "acceptAnswer"
+    )]
     async fn accept(
         &self,
         state: Data<&AppState>,
@@ -154,10 +166,7 @@ async fn set_helpful(
         Err(e) if e.is_unique_violation() => {
             let user_id = viewer.require_writer()?.id;
             Ok(Json(
-                state
-                    .db
-                    .run(move |c| current(c, post_id, user_id))
-                    .await?,
+                state.db.run(move |c| current(c, post_id, user_id)).await?,
             ))
         }
         Err(e) => Err(e.into()),

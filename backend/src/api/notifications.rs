@@ -95,7 +95,11 @@ pub struct NotificationsApi;
 #[OpenApi(tag = "Tag::Notifications")]
 impl NotificationsApi {
     /// Your notifications, newest first, with how many are unread.
-    #[oai(path = "/notifications", method = "get", operation_id = "listNotifications")]
+    #[oai(
+        path = "/notifications",
+        method = "get",
+        operation_id = "listNotifications"
+    )]
     async fn list(
         &self,
         state: Data<&AppState>,
@@ -187,7 +191,11 @@ impl NotificationsApi {
         method = "post",
         operation_id = "markAllNotificationsRead"
     )]
-    async fn read_all(&self, state: Data<&AppState>, viewer: Data<&Viewer>) -> ApiResult<NoContent> {
+    async fn read_all(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+    ) -> ApiResult<NoContent> {
         let user_id = viewer.require_member()?.id;
         state
             .db

@@ -7,9 +7,9 @@ use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi, Tags};
 
 use crate::auth::Viewer;
+use crate::db::DbError;
 use crate::db::forum::{Category, Thread};
 use crate::db::watches::{CategoryWatch, ThreadWatch};
-use crate::db::DbError;
 use crate::error::{ApiError, ApiResult};
 use crate::forum::visibility;
 use crate::state::AppState;
@@ -30,7 +30,11 @@ pub struct WatchingApi;
 #[OpenApi(tag = "Tag::Watching")]
 impl WatchingApi {
     /// Watch a thread: you are told of every reply.
-    #[oai(path = "/threads/:id/watch", method = "put", operation_id = "watchThread")]
+    #[oai(
+        path = "/threads/:id/watch",
+        method = "put",
+        operation_id = "watchThread"
+    )]
     async fn watch_thread(
         &self,
         state: Data<&AppState>,
@@ -41,7 +45,11 @@ impl WatchingApi {
     }
 
     /// Stop watching a thread. Replying in it again does not watch it again.
-    #[oai(path = "/threads/:id/watch", method = "delete", operation_id = "unwatchThread")]
+    #[oai(
+        path = "/threads/:id/watch",
+        method = "delete",
+        operation_id = "unwatchThread"
+    )]
     async fn unwatch_thread(
         &self,
         state: Data<&AppState>,
@@ -52,7 +60,11 @@ impl WatchingApi {
     }
 
     /// Watch a space: you are told of every new thread in it.
-    #[oai(path = "/categories/:slug/watch", method = "put", operation_id = "watchSpace")]
+    #[oai(
+        path = "/categories/:slug/watch",
+        method = "put",
+        operation_id = "watchSpace"
+    )]
     async fn watch_space(
         &self,
         state: Data<&AppState>,
@@ -95,9 +107,7 @@ async fn set_thread(
             if !thread.visible_to(v) {
                 return Ok(false);
             }
-            c.transaction::<_, DbError, _>(|c| {
-                ThreadWatch::set(c, user.id, thread_id, watching)
-            })?;
+            c.transaction::<_, DbError, _>(|c| ThreadWatch::set(c, user.id, thread_id, watching))?;
             Ok(true)
         })
         .await;

@@ -330,7 +330,9 @@ fn plain_text_and_mentions<'a>(root: &'a AstNode<'a>) -> (String, Vec<String>, V
                 let name = name.as_str().trim();
                 let count = name.chars().count();
                 if (2..=60).contains(&count)
-                    && !named.iter().any(|n| n.to_lowercase() == name.to_lowercase())
+                    && !named
+                        .iter()
+                        .any(|n| n.to_lowercase() == name.to_lowercase())
                 {
                     named.push(name.to_owned());
                 }

@@ -213,11 +213,7 @@ impl Thread {
             // until someone replies.
             ThreadSort::Unanswered => q
                 .filter(threads::accepted_post_id.is_null())
-                .filter(
-                    threads::kind
-                        .eq("question")
-                        .or(threads::reply_count.eq(0)),
-                )
+                .filter(threads::kind.eq("question").or(threads::reply_count.eq(0)))
                 .order((threads::pinned.desc(), threads::id.desc())),
         };
         Ok(q.offset(offset).limit(limit + 1).load(conn)?)

@@ -386,16 +386,16 @@ impl NotificationPreferences {
         }
         let target = notification_preferences::table.find(user_id);
         let updated = match previous {
-            Some(p) => diesel::update(
-                target.filter(notification_preferences::last_digest_at.eq(p)),
-            )
-            .set(notification_preferences::last_digest_at.eq(Some(at)))
-            .execute(conn)?,
-            None => diesel::update(
-                target.filter(notification_preferences::last_digest_at.is_null()),
-            )
-            .set(notification_preferences::last_digest_at.eq(Some(at)))
-            .execute(conn)?,
+            Some(p) => {
+                diesel::update(target.filter(notification_preferences::last_digest_at.eq(p)))
+                    .set(notification_preferences::last_digest_at.eq(Some(at)))
+                    .execute(conn)?
+            }
+            None => {
+                diesel::update(target.filter(notification_preferences::last_digest_at.is_null()))
+                    .set(notification_preferences::last_digest_at.eq(Some(at)))
+                    .execute(conn)?
+            }
         };
         Ok(updated > 0)
     }

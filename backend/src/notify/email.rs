@@ -59,7 +59,11 @@ impl Notifier {
             let _ = tokio::time::timeout(TICK, self.wake.notified()).await;
             match run_email_batch(&db, &config, crate::db::now()).await {
                 Ok(report) if report.mailed > 0 => {
-                    tracing::info!(mailed = report.mailed, skipped = report.skipped, "notification mail queued");
+                    tracing::info!(
+                        mailed = report.mailed,
+                        skipped = report.skipped,
+                        "notification mail queued"
+                    );
                     mailer.nudge();
                 }
                 Ok(_) => {}
@@ -135,9 +139,7 @@ fn member(
     // are not active or who want no e-mail.
     let (unmailed, mailable): (Vec<Notification>, Vec<Notification>) =
         pending.into_iter().partition(|n| {
-            !active
-                || email == EmailPreference::Off
-                || n.kind() == Some(NotificationKind::Approval)
+            !active || email == EmailPreference::Off || n.kind() == Some(NotificationKind::Approval)
         });
     report.skipped += settle(c, &unmailed, EmailState::Skipped)?;
     let Some(user) = user.filter(|_| active) else {
@@ -240,16 +242,14 @@ fn digest_mail(public_url: &str, user: &User, items: &[Shown]) -> (String, Strin
             _ => None,
         };
         match (&item.thread, slot) {
-            (Some((id, title)), Some(slot)) => {
-                match threads.iter_mut().find(|(t, _, _)| t == id) {
-                    Some((_, _, counts)) => counts[slot] += 1,
-                    None => {
-                        let mut counts = [0; 3];
-                        counts[slot] = 1;
-                        threads.push((*id, title.clone(), counts));
-                    }
+            (Some((id, title)), Some(slot)) => match threads.iter_mut().find(|(t, _, _)| t == id) {
+                Some((_, _, counts)) => counts[slot] += 1,
+                None => {
+                    let mut counts = [0; 3];
+                    counts[slot] = 1;
+                    threads.push((*id, title.clone(), counts));
                 }
-            }
+            },
             (Some((id, title)), None) => others.push(format!(
                 "{}:\n  {title}\n  {public_url}/threads/{id}",
                 item.notification.message

@@ -66,8 +66,7 @@ pub fn post_published(conn: &mut DbConn, post_id: i64) -> Result<(), DbError> {
     ThreadWatch::watch_automatically(conn, post.author_id, thread.id)?;
 
     let mut due: Vec<(i64, Reason)> = Vec::new();
-    let mut add = |user_id: i64, reason: Reason| match due.iter_mut().find(|(u, _)| *u == user_id)
-    {
+    let mut add = |user_id: i64, reason: Reason| match due.iter_mut().find(|(u, _)| *u == user_id) {
         Some((_, r)) => *r = (*r).min(reason),
         None => due.push((user_id, reason)),
     };
@@ -79,7 +78,11 @@ pub fn post_published(conn: &mut DbConn, post_id: i64) -> Result<(), DbError> {
         for user in ThreadWatch::watchers(conn, thread.id)? {
             add(user, Reason::WatchedThread);
         }
-        if let Some(parent) = post.reply_to_id.map(|id| Post::find(conn, id)).transpose()? {
+        if let Some(parent) = post
+            .reply_to_id
+            .map(|id| Post::find(conn, id))
+            .transpose()?
+        {
             if let Some(parent) = parent {
                 add(parent.author_id, Reason::RepliedToYou);
             }

@@ -22,7 +22,11 @@ pub struct Shown {
 }
 
 /// Keeps what `user` may see of `rows` (in their order), re-checked against the forum now.
-pub fn shown(conn: &mut DbConn, user: &User, rows: Vec<Notification>) -> Result<Vec<Shown>, DbError> {
+pub fn shown(
+    conn: &mut DbConn,
+    user: &User,
+    rows: Vec<Notification>,
+) -> Result<Vec<Shown>, DbError> {
     let mut threads: HashMap<i64, Option<Thread>> = HashMap::new();
     let mut spaces: HashMap<i64, Visibility> = HashMap::new();
     let mut out = Vec::with_capacity(rows.len());
@@ -79,10 +83,7 @@ pub fn shown(conn: &mut DbConn, user: &User, rows: Vec<Notification>) -> Result<
             actor_name: None,
         });
     }
-    let actors: Vec<i64> = out
-        .iter()
-        .filter_map(|s| s.notification.actor_id)
-        .collect();
+    let actors: Vec<i64> = out.iter().filter_map(|s| s.notification.actor_id).collect();
     let names = User::names(conn, &actors)?;
     for s in &mut out {
         s.actor_name = s
