@@ -813,12 +813,13 @@ mod tests {
     fn named_mentions_in_brackets_outside_code() {
         let rendered = render(
             "Thanks @[Jane Smith] and @[Siân O'Brien-Jones], again @[jane smith].\n\n\
-             `@[Not In Code]` and @[x] and @[] and @[Line\nbreak].",
+             `@[Not In Code]` and @[x] and @[], a name wrapped @[Line\nbreak], and\n\n\
+             @[across\n\nparagraphs].",
         )
         .unwrap();
         assert_eq!(
             rendered.named_mentions,
-            vec!["Jane Smith", "Siân O'Brien-Jones"]
+            vec!["Jane Smith", "Siân O'Brien-Jones", "Line break"]
         );
         assert!(rendered.html.contains("@[Jane Smith]"), "{}", rendered.html);
     }

@@ -177,6 +177,16 @@ impl Thread {
             .optional()?)
     }
 
+    pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Thread>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(threads::table
+            .filter(threads::id.eq_any(ids))
+            .select(Thread::as_select())
+            .load(conn)?)
+    }
+
     /// One page of a space's threads, pinned first, `limit + 1` rows; `offset` comes from the
     /// caller's cursor.
     pub fn list(
@@ -319,6 +329,16 @@ impl Post {
             .select(Post::as_select())
             .first(conn)
             .optional()?)
+    }
+
+    pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Post>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(posts::table
+            .filter(posts::id.eq_any(ids))
+            .select(Post::as_select())
+            .load(conn)?)
     }
 
     /// A page of a thread's posts in order, after `after_id`, `limit + 1` rows, filtered to what

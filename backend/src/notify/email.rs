@@ -300,6 +300,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -78,14 +78,12 @@ pub fn post_published(conn: &mut DbConn, post_id: i64) -> Result<(), DbError> {
         for user in ThreadWatch::watchers(conn, thread.id)? {
             add(user, Reason::WatchedThread);
         }
-        if let Some(parent) = post
-            .reply_to_id
-            .map(|id| Post::find(conn, id))
-            .transpose()?
-        {
-            if let Some(parent) = parent {
-                add(parent.author_id, Reason::RepliedToYou);
-            }
+        let parent = match post.reply_to_id {
+            Some(id) => Post::find(conn, id)?,
+            None => None,
+        };
+        if let Some(parent) = parent {
+            add(parent.author_id, Reason::RepliedToYou);
         }
     }
     for user in mentions::mentioned_members(conn, &post.body_markdown)? {

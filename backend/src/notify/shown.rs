@@ -27,59 +27,55 @@ pub fn shown(
     user: &User,
     rows: Vec<Notification>,
 ) -> Result<Vec<Shown>, DbError> {
-    let mut threads: HashMap<i64, Option<Thread>> = HashMap::new();
+    let mut thread_ids: Vec<i64> = rows.iter().filter_map(|n| n.thread_id).collect();
+    let mut post_ids: Vec<i64> = rows.iter().filter_map(|n| n.post_id).collect();
+    for ids in [&mut thread_ids, &mut post_ids] {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    let threads: HashMap<i64, Thread> = Thread::find_many(conn, &thread_ids)?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let posts: HashMap<i64, Post> = Post::find_many(conn, &post_ids)?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
     let mut spaces: HashMap<i64, Visibility> = HashMap::new();
+    for t in threads.values() {
+        if let std::collections::hash_map::Entry::Vacant(slot) = spaces.entry(t.category_id) {
+            slot.insert(crate::forum::visibility(conn, user, t.category_id)?);
+        }
+    }
+
     let mut out = Vec::with_capacity(rows.len());
     for n in rows {
         let about_content = matches!(
             n.kind(),
             Some(NotificationKind::Reply | NotificationKind::Mention | NotificationKind::NewThread)
         );
-        let mut thread_shown = None;
-        let mut post_shown = None;
-        let mut hidden = false;
-        if let Some(thread_id) = n.thread_id {
-            if !threads.contains_key(&thread_id) {
-                let t = Thread::find(conn, thread_id)?;
-                threads.insert(thread_id, t);
-            }
-            let thread = threads.get(&thread_id).and_then(Option::as_ref);
-            let v = match thread {
-                Some(t) => Some(match spaces.get(&t.category_id) {
-                    Some(v) => *v,
-                    None => {
-                        let v = crate::forum::visibility(conn, user, t.category_id)?;
-                        spaces.insert(t.category_id, v);
-                        v
-                    }
-                }),
-                None => None,
-            };
-            match (thread, v) {
-                (Some(t), Some(v)) if t.visible_to(v) => {
-                    thread_shown = Some((t.id, t.title.clone()));
-                    if let Some(post_id) = n.post_id {
-                        let post = Post::find(conn, post_id)?;
-                        if post.is_some_and(|p| p.thread_id == t.id && p.visible_to(v)) {
-                            post_shown = Some(post_id);
-                        } else {
-                            hidden = true;
-                        }
-                    }
-                }
-                _ => hidden = true,
-            }
-        } else if n.post_id.is_some() {
-            // A post without its thread can't be placed or checked: say nothing about it.
-            hidden = true;
-        }
+        let thread = n
+            .thread_id
+            .and_then(|id| threads.get(&id))
+            .and_then(|t| spaces.get(&t.category_id).map(|v| (t, *v)))
+            .filter(|(t, v)| t.visible_to(*v));
+        let post = match (n.post_id, thread) {
+            (Some(id), Some((t, v))) => posts
+                .get(&id)
+                .filter(|p| p.thread_id == t.id && p.visible_to(v))
+                .map(|p| p.id),
+            _ => None,
+        };
+        // A post without a visible thread can't be placed or checked: say nothing about it.
+        let hidden =
+            (n.thread_id.is_some() && thread.is_none()) || (n.post_id.is_some() && post.is_none());
         if hidden && about_content {
             continue;
         }
         out.push(Shown {
+            thread: thread.map(|(t, _)| (t.id, t.title.clone())),
+            post_id: post,
             notification: n,
-            thread: thread_shown,
-            post_id: post_shown,
             actor_name: None,
         });
     }
