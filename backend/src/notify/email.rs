@@ -110,7 +110,12 @@ fn batch(c: &mut DbConn, public_url: &str, now: NaiveDateTime) -> Result<BatchRe
                 continue;
             }
             members_seen.push(user_id);
-            let done = member(c, public_url, user_id, now)?;
+            let done = match member(c, public_url, user_id, now) {
+                Ok(done) => done,
+                // Another node claimed the same member's digest at the same moment.
+                Err(e) if e.is_unique_violation() => continue,
+                Err(e) => return Err(e),
+            };
             report.mailed += done.mailed;
             report.skipped += done.skipped;
         }
