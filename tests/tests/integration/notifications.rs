@@ -98,6 +98,25 @@ impl TestApp {
         .unwrap();
     }
 
+    /// Where each of a member's notifications stands for e-mail, newest first.
+    pub async fn email_states(&self, email: &str) -> Vec<String> {
+        let db = self.db.clone();
+        let email = email.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let mut c = db.get().unwrap();
+            let user = backend::db::users::User::find_by_email(&mut c, &email)
+                .unwrap()
+                .unwrap();
+            backend::db::notifications::Notification::page_for(&mut c, user.id, None, false, 100)
+                .unwrap()
+                .into_iter()
+                .map(|n| n.email_state)
+                .collect()
+        })
+        .await
+        .unwrap()
+    }
+
     pub async fn run_email_batch(&self, at: chrono::NaiveDateTime) -> backend::notify::BatchReport {
         backend::notify::run_email_batch(&self.db, &self.state.config, at)
             .await
@@ -394,6 +413,29 @@ async fn a_held_post_notifies_nobody_until_it_is_approved() {
             .get(&format!("/api/threads/{thread}"), Some(&newcomer))
             .await;
         assert_eq!(page.body["watching"], true);
+
+        // A published reply in a thread still held tells nobody who can't see the thread.
+        let (_, moderator) = app
+            .member_with_role("mod@nhs.net", "Mod Person", "moderator")
+            .await;
+        let held_thread = app
+            .start_thread(&newcomer, "london", "Waiting for review", "First words")
+            .await;
+        let r = app
+            .reply_in(
+                &moderator,
+                held_thread,
+                "Looking at this, @[Author Person].",
+                None,
+            )
+            .await;
+        assert_eq!(r.body["status"], "visible");
+        assert_eq!(app.notifications(&author).await.body["unread_count"], 1);
+        assert_eq!(
+            kinds(&app.notifications(&newcomer).await),
+            vec!["reply"],
+            "the thread's author can see it and watches it"
+        );
     }
 }
 
@@ -540,6 +582,9 @@ async fn e_mail_follows_each_members_preference() {
         assert_eq!(app.mails_to("imm@nhs.net").await.len(), before + 1);
         // In the forum, everyone was told regardless of e-mail.
         assert_eq!(app.notifications(&off).await.body["unread_count"], 1);
+        assert_eq!(app.email_states("off@nhs.net").await, vec!["skipped"]);
+        assert_eq!(app.email_states("day@nhs.net").await, vec!["sent"]);
+        assert_eq!(app.email_states("imm@nhs.net").await, vec!["sent"]);
 
         let bad = app
             .send(
@@ -574,6 +619,11 @@ async fn the_digest_groups_notifications_by_thread() {
                 "@[Dan Daily] you ran one?",
             )
             .await;
+        let gone = app
+            .start_thread(&cal, "midlands", "Soon to be hidden", "Hey @[Dan Daily]")
+            .await;
+        let gone_post = app.first_post(&cal, gone).await;
+        app.set_post_status(gone_post, "hidden").await;
         app.run_email_batch(now() + chrono::TimeDelta::days(1))
             .await;
         let mails = app.mails_to("day@nhs.net").await;
@@ -597,6 +647,10 @@ async fn the_digest_groups_notifications_by_thread() {
                 && body.contains(&format!("/threads/{theirs}"))
         );
         assert!(!body.contains("Monthly") && !body.contains("you ran one"));
+        assert!(
+            !body.contains("Soon to be hidden"),
+            "hidden since: left out"
+        );
     }
 }
 
