@@ -48,8 +48,9 @@ impl Reason {
 }
 
 /// Sends the notifications due for a post that has just become visible to members, and makes
-/// its author watch the thread (unless they unwatched it). Safe to call again for the same
-/// post: nobody is told twice about one post.
+/// its author watch the thread (unless they unwatched it). Call it after the post (and, for a
+/// thread's first post, the thread) has been set visible, in the same transaction: only members
+/// who can see both are told. Safe to call again for the same post: nobody is told twice.
 pub fn post_published(conn: &mut DbConn, post_id: i64) -> Result<(), DbError> {
     let Some(post) = Post::find(conn, post_id)? else {
         return Ok(());
