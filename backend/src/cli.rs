@@ -426,6 +426,11 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
     }
     let state = crate::state::AppState::build(config, db.clone()).await?;
     tokio::spawn(state.mailer.clone().run(db.clone()));
+    tokio::spawn(state.notifier.clone().run(
+        db.clone(),
+        state.config.clone(),
+        state.mailer.clone(),
+    ));
     let sessions = state.sessions.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));

@@ -124,8 +124,9 @@ pub fn set_post_status(
         _ => held_reason,
     };
     Post::set_status(conn, post.id, to, held_reason)?;
-    if now_visible && never_published(post) {
-        crate::notify::post_published(conn, post.id)?;
+    // An accepted answer that leaves view can't stay the thread's answer.
+    if !now_visible && thread.accepted_post_id == Some(post.id) {
+        Thread::set_accepted(conn, thread.id, None)?;
     }
     if post.is_first {
         Thread::set_status(conn, thread.id, to)?;
@@ -141,6 +142,11 @@ pub fn set_post_status(
         } else {
             Thread::touch_activity(conn, thread.id, thread.last_activity_at, -1)?;
         }
+    }
+    // Only now can members see the post (and, for a first post, its thread), so only now can
+    // the notifications about it reach anyone.
+    if now_visible && never_published(post) {
+        crate::notify::post_published(conn, post.id)?;
     }
     let (kind, id) = search_target(post);
     enqueue_search(conn, kind, id)

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
+use crate::notify::Notifier;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,6 +19,8 @@ pub struct AppState {
     pub throttle: Throttle,
     pub hasher: Hasher,
     pub mailer: Mailer,
+    /// Wakes the job that turns notifications into e-mail.
+    pub notifier: Notifier,
     pub metrics: Metrics,
     pub redis: Option<redis::aio::ConnectionManager>,
 }
@@ -71,6 +74,7 @@ impl AppState {
             throttle,
             hasher,
             mailer,
+            notifier: Notifier::new(),
             redis,
         })
     }

@@ -10,6 +10,7 @@ use super::{page_limit, utc};
 use crate::auth::Viewer;
 use crate::db::forum::{Category, Thread, ThreadSort};
 use crate::db::users::User;
+use crate::db::watches::CategoryWatch;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -29,6 +30,8 @@ pub struct Space {
     pub pre_moderated: bool,
     /// Threads anyone in the space can see.
     pub thread_count: i64,
+    /// Whether the viewer watches this space (told of every new thread).
+    pub watching: bool,
 }
 
 #[derive(Object)]
@@ -81,10 +84,16 @@ impl CategoriesApi {
         state: Data<&AppState>,
         viewer: Data<&Viewer>,
     ) -> ApiResult<Json<SpaceList>> {
-        viewer.require_member()?;
-        let (spaces, counts) = state
+        let user_id = viewer.require_member()?.id;
+        let (spaces, counts, watched) = state
             .db
-            .run(|c| Ok((Category::list(c)?, Category::visible_thread_counts(c)?)))
+            .run(move |c| {
+                Ok((
+                    Category::list(c)?,
+                    Category::visible_thread_counts(c)?,
+                    CategoryWatch::watched_by(c, user_id)?,
+                ))
+            })
             .await?;
         Ok(Json(SpaceList {
             items: spaces
@@ -94,7 +103,11 @@ impl CategoriesApi {
                         .iter()
                         .find(|(id, _)| *id == s.id)
                         .map_or(0, |(_, n)| *n);
-                    space(s, n)
+                    let watching = watched.contains(&s.id);
+                    Space {
+                        watching,
+                        ..space(s, n)
+                    }
                 })
                 .collect(),
         }))
@@ -148,10 +161,11 @@ impl CategoriesApi {
                     .map_or(0, |(_, n)| n);
                 let ids: Vec<i64> = rows.iter().map(|t| t.author_id).collect();
                 let names = User::names(c, &ids)?;
-                Ok(Some((category, rows, count, names)))
+                let watching = CategoryWatch::watched_by(c, user.id)?.contains(&category.id);
+                Ok(Some((category, rows, count, names, watching)))
             })
             .await?;
-        let (category, mut rows, count, names) =
+        let (category, mut rows, count, names, watching) =
             found.ok_or_else(|| ApiError::not_found("space"))?;
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
@@ -162,7 +176,10 @@ impl CategoriesApi {
                 .into_iter()
                 .map(|t| summary(t, &slug, &names))
                 .collect(),
-            space: space(category, count),
+            space: Space {
+                watching,
+                ..space(category, count)
+            },
             next_cursor,
         }))
     }
@@ -176,6 +193,8 @@ pub fn space(s: Category, thread_count: i64) -> Space {
         kind: s.kind,
         pre_moderated: s.pre_moderated,
         thread_count,
+        // Filled in where the viewer's watches are known.
+        watching: false,
     }
 }
 

@@ -399,6 +399,9 @@ async fn decide(
                     .reason(reason.as_deref())
                     .subject(target.0)
                     .write(c)?;
+                if to == MemberStatus::Active {
+                    crate::notify::membership_approved(c, target.0, actor)?;
+                }
                 mail.queue(c)?;
                 // The member's review-queue item is done, whoever had claimed it.
                 crate::db::moderation::Claim::release(c, &format!("member-{}", target.0))?;

@@ -1,6 +1,7 @@
 //! The REST API under /api: one module per resource, each an OpenAPI struct.
 
 pub mod admin;
+pub mod answers;
 pub mod auth;
 pub mod categories;
 pub mod flags;
@@ -8,8 +9,10 @@ pub mod me;
 pub mod members;
 pub mod meta;
 pub mod moderation;
+pub mod notifications;
 pub mod posts;
 pub mod threads;
+pub mod watching;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use poem_openapi::{Object, OpenApiService};
@@ -30,6 +33,9 @@ pub type Apis = (
     moderation::queue::ModerationQueueApi,
     moderation::actions::ModerationActionsApi,
     moderation::log::ModerationLogApi,
+    notifications::NotificationsApi,
+    watching::WatchingApi,
+    answers::AnswersApi,
 );
 
 fn apis() -> Apis {
@@ -46,6 +52,9 @@ fn apis() -> Apis {
         moderation::queue::ModerationQueueApi,
         moderation::actions::ModerationActionsApi,
         moderation::log::ModerationLogApi,
+        notifications::NotificationsApi,
+        watching::WatchingApi,
+        answers::AnswersApi,
     )
 }
 

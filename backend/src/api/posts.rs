@@ -40,6 +40,8 @@ pub struct PostView {
     /// Why it is held (shown to its author and moderators).
     pub held_reason: Option<String>,
     pub helpful_count: i32,
+    /// Whether the viewer has marked this post helpful.
+    pub viewer_found_helpful: bool,
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
 }
@@ -206,7 +208,11 @@ impl PostsApi {
                 let updated =
                     Post::find(c, id)?.ok_or(DbError::Query(diesel::result::Error::NotFound))?;
                 let names = User::names(c, &[updated.author_id])?;
-                Ok(Ok(post_view(updated, &names, v)))
+                let helpful = crate::db::helpful::HelpfulMark::exists(c, updated.id, editor.id)?;
+                Ok(Ok(PostView {
+                    viewer_found_helpful: helpful,
+                    ..post_view(updated, &names, v)
+                }))
             })
             .await??;
         Ok(Json(outcome))
@@ -395,6 +401,8 @@ pub fn post_view(p: Post, names: &[(i64, String)], v: Visibility) -> PostView {
         status: p.status,
         held_reason: if show_reason { p.held_reason } else { None },
         helpful_count: p.helpful_count,
+        // Filled in by callers that know the viewer's marks.
+        viewer_found_helpful: false,
         created_at: utc(p.created_at),
         edited_at: p.edited_at.map(utc),
     }

@@ -12,6 +12,7 @@ use super::posts::{PostView, post_view};
 use crate::auth::Viewer;
 use crate::db::forum::{Category, ContentStatus, NewPost, NewThread, Post, Thread, enqueue_search};
 use crate::db::users::User;
+use crate::db::watches::ThreadWatch;
 use crate::db::{DbError, now};
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::forum::{hold_reason, render_and_scan, visibility};
@@ -74,6 +75,10 @@ pub struct ThreadPage {
     pub next_cursor: Option<String>,
     /// Whether the viewer moderates this space.
     pub can_moderate: bool,
+    /// Whether the viewer watches this thread (told of every reply).
+    pub watching: bool,
+    /// The reply accepted as the answer to this question, when the viewer can see it.
+    pub accepted_post_id: Option<i64>,
 }
 
 pub struct ThreadsApi;
@@ -138,7 +143,7 @@ impl ThreadsApi {
                             updated_at: at,
                         },
                     )?;
-                    Post::insert(
+                    let post_id = Post::insert(
                         c,
                         &NewPost {
                             thread_id,
@@ -155,6 +160,12 @@ impl ThreadsApi {
                         },
                     )?;
                     enqueue_search(c, "thread", thread_id)?;
+                    if status == ContentStatus::Visible {
+                        crate::notify::post_published(c, post_id)?;
+                    } else {
+                        // The author watches their thread from the start, even while it waits.
+                        ThreadWatch::watch_automatically(c, author.id, thread_id)?;
+                    }
                     Ok(Some(Created {
                         id: thread_id,
                         thread_id,
@@ -165,6 +176,7 @@ impl ThreadsApi {
             })
             .await?;
         let created = created.ok_or_else(|| ApiError::field("category", "Choose a space"))?;
+        state.notifier.nudge();
         Ok(CreatedResponse::Created(Json(created)))
     }
 
@@ -199,10 +211,11 @@ impl ThreadsApi {
                 let mut ids: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
                 ids.push(thread.author_id);
                 let names = User::names(c, &ids)?;
-                Ok(Some((thread, category, posts, names, v)))
+                let extras = crate::api::answers::thread_extras(c, &user, &thread, &posts, v)?;
+                Ok(Some((thread, category, posts, names, v, extras)))
             })
             .await?;
-        let (thread, category, mut posts, names, v) =
+        let (thread, category, mut posts, names, v, extras) =
             found.ok_or_else(|| ApiError::not_found("thread"))?;
         let more = posts.len() as i64 > limit;
         posts.truncate(limit as usize);
@@ -212,7 +225,18 @@ impl ThreadsApi {
             None
         };
         Ok(Json(ThreadPage {
-            posts: posts.into_iter().map(|p| post_view(p, &names, v)).collect(),
+            posts: posts
+                .into_iter()
+                .map(|p| {
+                    let helpful = extras.found_helpful.contains(&p.id);
+                    PostView {
+                        viewer_found_helpful: helpful,
+                        ..post_view(p, &names, v)
+                    }
+                })
+                .collect(),
+            watching: extras.watching,
+            accepted_post_id: extras.accepted_post_id,
             thread: summary(thread, &category.slug, &names),
             next_cursor,
             can_moderate: v.moderator,
@@ -291,6 +315,9 @@ impl ThreadsApi {
                     )?;
                     if status == ContentStatus::Visible {
                         Thread::touch_activity(c, thread_id, at, 1)?;
+                        crate::notify::post_published(c, post_id)?;
+                    } else {
+                        ThreadWatch::watch_automatically(c, author.id, thread_id)?;
                     }
                     enqueue_search(c, "post", post_id)?;
                     Ok(Created {
@@ -303,6 +330,7 @@ impl ThreadsApi {
                 Ok(Ok(created))
             })
             .await??;
+        state.notifier.nudge();
         Ok(CreatedResponse::Created(Json(outcome)))
     }
 }

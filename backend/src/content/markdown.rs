@@ -57,6 +57,9 @@ pub struct Rendered {
     /// `@handles` mentioned outside code, lower-cased, without the `@`, each once, in order of
     /// first appearance. The caller decides which of them name members.
     pub mentions: Vec<String>,
+    /// Names mentioned as `@[Jane Smith]` outside code, as typed (trimmed), each once, in order
+    /// of first appearance. The brackets let a mention carry spaces and any letters.
+    pub named_mentions: Vec<String>,
 }
 
 /// Why a text was refused. Both mean the member must change the text (HTTP 422).
@@ -110,7 +113,7 @@ pub fn render(markdown: &str) -> Result<Rendered, RenderError> {
         .map_err(|_| RenderError::TooDeep)?;
     check_tree(root)?;
 
-    let (text, mentions) = plain_text_and_mentions(root);
+    let (text, mentions, named_mentions) = plain_text_and_mentions(root);
     rewrite_for_posts(&arena, root);
 
     let mut unsanitised = CappedString::default();
@@ -123,6 +126,7 @@ pub fn render(markdown: &str) -> Result<Rendered, RenderError> {
         html,
         text,
         mentions,
+        named_mentions,
     })
 }
 
@@ -305,15 +309,35 @@ static MENTION: LazyLock<Regex> = LazyLock::new(|| {
 /// The longest handle taken as a mention.
 const MAX_HANDLE_LEN: usize = 40;
 
+static NAMED_MENTION: LazyLock<Regex> = LazyLock::new(|| {
+    // `@[Jane Smith]`: a display name (at most 60 characters) in brackets, no brackets or line
+    // breaks inside. Without a link definition of that name Markdown leaves it as text.
+    super::fixed_regex(r"@\[([^\[\]\n]{2,80})\]")
+});
+
 /// Plain text of the document and the `@handles` in it outside code. Text is gathered per
 /// block, so a handle split across several text nodes by the parser (`@jane_doe` around an
 /// unmatched `_`) is still seen whole.
-fn plain_text_and_mentions<'a>(root: &'a AstNode<'a>) -> (String, Vec<String>) {
+fn plain_text_and_mentions<'a>(root: &'a AstNode<'a>) -> (String, Vec<String>, Vec<String>) {
     let mut text = String::new();
     let mut inline_run = String::new();
     let mut mentions: Vec<String> = Vec::new();
+    let mut named: Vec<String> = Vec::new();
 
-    let flush = |run: &mut String, mentions: &mut Vec<String>| {
+    let flush = |run: &mut String, mentions: &mut Vec<String>, named: &mut Vec<String>| {
+        for caps in NAMED_MENTION.captures_iter(run) {
+            if let Some(name) = caps.get(1) {
+                let name = name.as_str().trim();
+                let count = name.chars().count();
+                if (2..=60).contains(&count)
+                    && !named
+                        .iter()
+                        .any(|n| n.to_lowercase() == name.to_lowercase())
+                {
+                    named.push(name.to_owned());
+                }
+            }
+        }
         for caps in MENTION.captures_iter(run) {
             if let Some(handle) = caps.get(1) {
                 let handle = handle.as_str().to_lowercase();
@@ -357,12 +381,12 @@ fn plain_text_and_mentions<'a>(root: &'a AstNode<'a>) -> (String, Vec<String>) {
             NodeEdge::End(node) => {
                 if node.data().value.block() {
                     text.push('\n');
-                    flush(&mut inline_run, &mut mentions);
+                    flush(&mut inline_run, &mut mentions, &mut named);
                 }
             }
         }
     }
-    flush(&mut inline_run, &mut mentions);
+    flush(&mut inline_run, &mut mentions, &mut named);
 
     let text = text
         .lines()
@@ -370,7 +394,7 @@ fn plain_text_and_mentions<'a>(root: &'a AstNode<'a>) -> (String, Vec<String>) {
         .filter(|line| !line.is_empty())
         .collect::<Vec<_>>()
         .join("\n");
-    (text, mentions)
+    (text, mentions, named)
 }
 
 /// Changes the tree into what a post shows: headings down two levels, task items as text
@@ -783,6 +807,21 @@ mod tests {
             rendered.mentions,
             vec!["jane.doe", "bob_2", "amhp-lead", "jane_doe_x"]
         );
+    }
+
+    #[test]
+    fn named_mentions_in_brackets_outside_code() {
+        let rendered = render(
+            "Thanks @[Jane Smith] and @[Siân O'Brien-Jones], again @[jane smith].\n\n\
+             `@[Not In Code]` and @[x] and @[], a name wrapped @[Line\nbreak], and\n\n\
+             @[across\n\nparagraphs].",
+        )
+        .unwrap();
+        assert_eq!(
+            rendered.named_mentions,
+            vec!["Jane Smith", "Siân O'Brien-Jones", "Line break"]
+        );
+        assert!(rendered.html.contains("@[Jane Smith]"), "{}", rendered.html);
     }
 
     #[test]

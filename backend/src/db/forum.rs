@@ -177,6 +177,16 @@ impl Thread {
             .optional()?)
     }
 
+    pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Thread>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(threads::table
+            .filter(threads::id.eq_any(ids))
+            .select(Thread::as_select())
+            .load(conn)?)
+    }
+
     /// One page of a space's threads, pinned first, `limit + 1` rows; `offset` comes from the
     /// caller's cursor.
     pub fn list(
@@ -209,8 +219,11 @@ impl Thread {
                 threads::id.desc(),
             )),
             ThreadSort::New => q.order((threads::pinned.desc(), threads::id.desc())),
+            // Questions until an answer is accepted; discussions (which have none to accept)
+            // until someone replies.
             ThreadSort::Unanswered => q
-                .filter(threads::reply_count.eq(0))
+                .filter(threads::accepted_post_id.is_null())
+                .filter(threads::kind.eq("question").or(threads::reply_count.eq(0)))
                 .order((threads::pinned.desc(), threads::id.desc())),
         };
         Ok(q.offset(offset).limit(limit + 1).load(conn)?)
@@ -227,6 +240,17 @@ impl Thread {
                 threads::last_activity_at.eq(at),
                 threads::updated_at.eq(at),
                 threads::reply_count.eq(threads::reply_count + replies_delta),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Sets or clears a question's accepted answer.
+    pub fn set_accepted(conn: &mut DbConn, id: i64, post_id: Option<i64>) -> Result<(), DbError> {
+        diesel::update(threads::table.find(id))
+            .set((
+                threads::accepted_post_id.eq(post_id),
+                threads::updated_at.eq(now()),
             ))
             .execute(conn)?;
         Ok(())
@@ -305,6 +329,16 @@ impl Post {
             .select(Post::as_select())
             .first(conn)
             .optional()?)
+    }
+
+    pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Post>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(posts::table
+            .filter(posts::id.eq_any(ids))
+            .select(Post::as_select())
+            .load(conn)?)
     }
 
     /// A page of a thread's posts in order, after `after_id`, `limit + 1` rows, filtered to what

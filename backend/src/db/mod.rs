@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod flags;
 pub mod forum;
+pub mod helpful;
 pub mod migrations;
 pub mod moderation;
 pub mod notifications;
@@ -13,6 +14,7 @@ pub mod sessions;
 pub mod settings;
 pub mod tokens;
 pub mod users;
+pub mod watches;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -218,6 +218,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    thread_watches (user_id, thread_id) {
+        user_id -> BigInt,
+        thread_id -> BigInt,
+        watching -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    category_watches (user_id, category_id) {
+        user_id -> BigInt,
+        category_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    post_helpful (post_id, user_id) {
+        post_id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_preferences (user_id) {
+        user_id -> BigInt,
+        email -> Text,
+        last_digest_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> audit_log (audit_id));
 diesel::joinable!(threads -> categories (category_id));
@@ -243,5 +278,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_revisions,
     search_outbox,
     notifications,
-    post_flags
+    post_flags,
+    thread_watches,
+    category_watches,
+    post_helpful
 );
+diesel::allow_tables_to_appear_in_same_query!(users, notifications, notification_preferences);

@@ -183,6 +183,20 @@ impl User {
             .load(conn)?)
     }
 
+    /// Members whose `display_name_key` is one of `keys`, as (id, key).
+    pub fn ids_by_name_keys(
+        conn: &mut DbConn,
+        keys: &[String],
+    ) -> Result<Vec<(i64, String)>, DbError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(users::table
+            .filter(users::display_name_key.eq_any(keys))
+            .select((users::id, users::display_name_key))
+            .load(conn)?)
+    }
+
     /// Addresses of everyone who moderates, for "a member awaits approval" mail.
     pub fn moderator_emails(conn: &mut DbConn) -> Result<Vec<String>, DbError> {
         Ok(users::table

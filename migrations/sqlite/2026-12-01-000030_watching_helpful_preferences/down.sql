@@ -1,0 +1,4 @@
+DROP TABLE notification_preferences;
+DROP TABLE post_helpful;
+DROP TABLE category_watches;
+DROP TABLE thread_watches;
