@@ -322,14 +322,6 @@ impl Thread {
             .execute(conn)?;
         Ok(())
     }
-
-    pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Thread>, DbError> {
-        use super::schema::threads;
-        Ok(threads::table
-            .filter(threads::id.eq_any(ids))
-            .select(Thread::as_select())
-            .load(conn)?)
-    }
 }
 
 impl Post {
@@ -342,14 +334,6 @@ impl Post {
             .select(Post::as_select())
             .first(conn)
             .optional()?)
-    }
-
-    pub fn find_many(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Post>, DbError> {
-        use super::schema::posts;
-        Ok(posts::table
-            .filter(posts::id.eq_any(ids))
-            .select(Post::as_select())
-            .load(conn)?)
     }
 
     pub fn ids_in_thread(conn: &mut DbConn, thread_id: i64) -> Result<Vec<i64>, DbError> {
