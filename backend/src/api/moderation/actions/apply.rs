@@ -12,7 +12,7 @@ use crate::auth::Viewer;
 use crate::db::audit::NewAudit;
 use crate::db::flags::{FlagOutcome, PostFlag};
 use crate::db::forum::{ContentStatus, Post, Thread};
-use crate::db::moderation::Claim;
+use crate::db::moderation::{Claim, lock_post, lock_thread};
 use crate::db::users::User;
 use crate::db::{DbConn, DbError};
 use crate::error::{ApiError, ApiResult};
@@ -86,84 +86,92 @@ pub(super) async fn post_action(
                 Ok(s) => s,
                 Err(e) => return Ok(Err(e)),
             };
-            let (post, thread) = match post_in_scope(c, &user, &scope, id)? {
-                Ok(found) => found,
-                Err(e) => return Ok(Err(e)),
-            };
-            let status = post.status();
-            let refused = match action {
-                PostAction::Hide => {
-                    matches!(status, ContentStatus::Hidden | ContentStatus::Deleted)
-                        .then(|| already("post is already out of view"))
-                }
-                PostAction::Unhide => {
-                    (status != ContentStatus::Hidden).then(|| already("post is not hidden"))
-                }
-                PostAction::Restore => {
-                    (status != ContentStatus::Deleted).then(|| already("post is not deleted"))
-                }
-                PostAction::Redact => post.redacted.then(|| already("post is already redacted")),
-            };
-            if let Some(e) = refused {
-                return Ok(Err(e));
-            }
-            let result = c.transaction::<_, DbError, _>(|c| {
-                let (name, verb, to, note) = match action {
+            // Locked and re-read inside the transaction, so two moderators acting at once
+            // can't both apply the same change.
+            c.transaction::<_, DbError, _>(|c| {
+                lock_post(c, id)?;
+                let (post, thread) = match post_in_scope(c, &user, &scope, id)? {
+                    Ok(found) => found,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let status = post.status();
+                let refused = match action {
                     PostAction::Hide => {
-                        set_post_status(c, &post, &thread, ContentStatus::Hidden, None)?;
-                        resolve_flags(c, user.id, post.id, FlagOutcome::Upheld)?;
-                        ("post.hidden", "hid", ContentStatus::Hidden, None)
+                        matches!(status, ContentStatus::Hidden | ContentStatus::Deleted)
+                            .then(|| already("post is already out of view"))
                     }
                     PostAction::Unhide => {
-                        set_post_status(c, &post, &thread, ContentStatus::Visible, None)?;
-                        resolve_flags(c, user.id, post.id, FlagOutcome::Dismissed)?;
-                        ("post.unhidden", "restored", ContentStatus::Visible, None)
+                        (status != ContentStatus::Hidden).then(|| already("post is not hidden"))
                     }
                     PostAction::Restore => {
-                        set_post_status(c, &post, &thread, ContentStatus::Visible, None)?;
-                        let note = post.redacted.then(|| {
-                            "The post was redacted: it comes back as the marker only.".to_owned()
-                        });
-                        ("post.restored", "restored", ContentStatus::Visible, note)
+                        (status != ContentStatus::Deleted).then(|| already("post is not deleted"))
                     }
                     PostAction::Redact => {
-                        let to = redact_and_resolve(c, user.id, &post, &thread)?;
-                        (
-                            "post.redacted",
-                            "removed the text of",
-                            to,
-                            Some("A redaction can't be undone.".to_owned()),
-                        )
+                        post.redacted.then(|| already("post is already redacted"))
                     }
                 };
-                let log_id = NewAudit::content(
-                    Some(user.id),
-                    name,
-                    "post",
-                    post.id,
-                    thread.category_id,
-                    post.author_id,
-                )
-                .reason(Some(&reason))
-                .message(message.as_deref())
-                .write_returning_id(c)?;
-                Claim::release(c, &format!("post-{}", post.id))?;
-                tell_author(
-                    c,
-                    Some(user.id),
-                    post.author_id,
-                    &thread,
-                    Some(post.id),
-                    message.as_deref(),
-                    &|title| author_wording(verb, "post", title),
-                )?;
-                Ok(ActionResult {
-                    log_id,
-                    status: to.as_str().into(),
-                    note,
-                })
-            })?;
-            Ok(Ok(result))
+                if let Some(e) = refused {
+                    return Ok(Err(e));
+                }
+                let result = c.transaction::<_, DbError, _>(|c| {
+                    let (name, verb, to, note) = match action {
+                        PostAction::Hide => {
+                            set_post_status(c, &post, &thread, ContentStatus::Hidden, None)?;
+                            resolve_flags(c, user.id, post.id, FlagOutcome::Upheld)?;
+                            ("post.hidden", "hid", ContentStatus::Hidden, None)
+                        }
+                        PostAction::Unhide => {
+                            set_post_status(c, &post, &thread, ContentStatus::Visible, None)?;
+                            resolve_flags(c, user.id, post.id, FlagOutcome::Dismissed)?;
+                            ("post.unhidden", "restored", ContentStatus::Visible, None)
+                        }
+                        PostAction::Restore => {
+                            set_post_status(c, &post, &thread, ContentStatus::Visible, None)?;
+                            let note = post.redacted.then(|| {
+                                "The post was redacted: it comes back as the marker only."
+                                    .to_owned()
+                            });
+                            ("post.restored", "restored", ContentStatus::Visible, note)
+                        }
+                        PostAction::Redact => {
+                            let to = redact_and_resolve(c, user.id, &post, &thread)?;
+                            (
+                                "post.redacted",
+                                "removed the text of",
+                                to,
+                                Some("A redaction can't be undone.".to_owned()),
+                            )
+                        }
+                    };
+                    let log_id = NewAudit::content(
+                        Some(user.id),
+                        name,
+                        "post",
+                        post.id,
+                        thread.category_id,
+                        post.author_id,
+                    )
+                    .reason(Some(&reason))
+                    .message(message.as_deref())
+                    .write_returning_id(c)?;
+                    Claim::release(c, &format!("post-{}", post.id))?;
+                    tell_author(
+                        c,
+                        Some(user.id),
+                        post.author_id,
+                        &thread,
+                        Some(post.id),
+                        message.as_deref(),
+                        &|title| author_wording(verb, "post", title),
+                    )?;
+                    Ok(ActionResult {
+                        log_id,
+                        status: to.as_str().into(),
+                        note,
+                    })
+                })?;
+                Ok(Ok(result))
+            })
         })
         .await??;
     Ok(Json(result))
@@ -185,92 +193,101 @@ pub(super) async fn thread_action(
                 Ok(s) => s,
                 Err(e) => return Ok(Err(e)),
             };
-            let thread = match thread_in_scope(c, &user, &scope, id)? {
-                Ok(t) => t,
-                Err(e) => return Ok(Err(e)),
-            };
-            let status = thread.status();
-            let refused = match action {
-                ThreadAction::Hide => {
-                    matches!(status, ContentStatus::Hidden | ContentStatus::Deleted)
-                        .then(|| already("thread is already out of view"))
-                }
-                ThreadAction::Unhide => {
-                    (status != ContentStatus::Hidden).then(|| already("thread is not hidden"))
-                }
-                ThreadAction::Restore => {
-                    (status != ContentStatus::Deleted).then(|| already("thread is not deleted"))
-                }
-                ThreadAction::Lock => thread.locked.then(|| already("thread is already locked")),
-                ThreadAction::Unlock => (!thread.locked).then(|| already("thread is not locked")),
-                ThreadAction::Pin => thread.pinned.then(|| already("thread is already pinned")),
-                ThreadAction::Unpin => (!thread.pinned).then(|| already("thread is not pinned")),
-            };
-            if let Some(e) = refused {
-                return Ok(Err(e));
-            }
-            let result = c.transaction::<_, DbError, _>(|c| {
-                let (name, verb) = match action {
+            c.transaction::<_, DbError, _>(|c| {
+                lock_thread(c, id)?;
+                let thread = match thread_in_scope(c, &user, &scope, id)? {
+                    Ok(t) => t,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let status = thread.status();
+                let refused = match action {
                     ThreadAction::Hide => {
-                        set_thread_status(c, &thread, ContentStatus::Hidden)?;
-                        ("thread.hidden", Some("hid"))
+                        matches!(status, ContentStatus::Hidden | ContentStatus::Deleted)
+                            .then(|| already("thread is already out of view"))
                     }
                     ThreadAction::Unhide => {
-                        set_thread_status(c, &thread, ContentStatus::Visible)?;
-                        ("thread.unhidden", Some("restored"))
+                        (status != ContentStatus::Hidden).then(|| already("thread is not hidden"))
                     }
                     ThreadAction::Restore => {
-                        set_thread_status(c, &thread, ContentStatus::Visible)?;
-                        ("thread.restored", Some("restored"))
+                        (status != ContentStatus::Deleted).then(|| already("thread is not deleted"))
                     }
                     ThreadAction::Lock => {
-                        Thread::set_locked(c, thread.id, true)?;
-                        ("thread.locked", Some("locked"))
+                        thread.locked.then(|| already("thread is already locked"))
                     }
                     ThreadAction::Unlock => {
-                        Thread::set_locked(c, thread.id, false)?;
-                        ("thread.unlocked", None)
+                        (!thread.locked).then(|| already("thread is not locked"))
                     }
-                    ThreadAction::Pin => {
-                        Thread::set_pinned(c, thread.id, true)?;
-                        ("thread.pinned", None)
-                    }
+                    ThreadAction::Pin => thread.pinned.then(|| already("thread is already pinned")),
                     ThreadAction::Unpin => {
-                        Thread::set_pinned(c, thread.id, false)?;
-                        ("thread.unpinned", None)
+                        (!thread.pinned).then(|| already("thread is not pinned"))
                     }
                 };
-                let log_id = NewAudit::content(
-                    Some(user.id),
-                    name,
-                    "thread",
-                    thread.id,
-                    thread.category_id,
-                    thread.author_id,
-                )
-                .reason(Some(&reason))
-                .message(message.as_deref())
-                .write_returning_id(c)?;
-                if let Some(verb) = verb {
-                    tell_author(
-                        c,
-                        Some(user.id),
-                        thread.author_id,
-                        &thread,
-                        None,
-                        message.as_deref(),
-                        &|title| author_wording(verb, "thread", title),
-                    )?;
+                if let Some(e) = refused {
+                    return Ok(Err(e));
                 }
-                let status =
-                    Thread::find(c, thread.id)?.map_or(thread.status.clone(), |t| t.status);
-                Ok(ActionResult {
-                    log_id,
-                    status,
-                    note: None,
-                })
-            })?;
-            Ok(Ok(result))
+                let result = c.transaction::<_, DbError, _>(|c| {
+                    let (name, verb) = match action {
+                        ThreadAction::Hide => {
+                            set_thread_status(c, &thread, ContentStatus::Hidden)?;
+                            ("thread.hidden", Some("hid"))
+                        }
+                        ThreadAction::Unhide => {
+                            set_thread_status(c, &thread, ContentStatus::Visible)?;
+                            ("thread.unhidden", Some("restored"))
+                        }
+                        ThreadAction::Restore => {
+                            set_thread_status(c, &thread, ContentStatus::Visible)?;
+                            ("thread.restored", Some("restored"))
+                        }
+                        ThreadAction::Lock => {
+                            Thread::set_locked(c, thread.id, true)?;
+                            ("thread.locked", Some("locked"))
+                        }
+                        ThreadAction::Unlock => {
+                            Thread::set_locked(c, thread.id, false)?;
+                            ("thread.unlocked", None)
+                        }
+                        ThreadAction::Pin => {
+                            Thread::set_pinned(c, thread.id, true)?;
+                            ("thread.pinned", None)
+                        }
+                        ThreadAction::Unpin => {
+                            Thread::set_pinned(c, thread.id, false)?;
+                            ("thread.unpinned", None)
+                        }
+                    };
+                    let log_id = NewAudit::content(
+                        Some(user.id),
+                        name,
+                        "thread",
+                        thread.id,
+                        thread.category_id,
+                        thread.author_id,
+                    )
+                    .reason(Some(&reason))
+                    .message(message.as_deref())
+                    .write_returning_id(c)?;
+                    if let Some(verb) = verb {
+                        tell_author(
+                            c,
+                            Some(user.id),
+                            thread.author_id,
+                            &thread,
+                            None,
+                            message.as_deref(),
+                            &|title| author_wording(verb, "thread", title),
+                        )?;
+                    }
+                    let status =
+                        Thread::find(c, thread.id)?.map_or(thread.status.clone(), |t| t.status);
+                    Ok(ActionResult {
+                        log_id,
+                        status,
+                        note: None,
+                    })
+                })?;
+                Ok(Ok(result))
+            })
         })
         .await??;
     Ok(Json(result))

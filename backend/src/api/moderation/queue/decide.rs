@@ -10,7 +10,7 @@ use crate::api::moderation::actions::{author_wording, redact_and_resolve, resolv
 use crate::db::audit::{AuditRow, NewAudit};
 use crate::db::flags::FlagOutcome;
 use crate::db::forum::{ContentStatus, Post, Thread, enqueue_search};
-use crate::db::moderation::{Appeal, AppealStatus, Claim};
+use crate::db::moderation::{Appeal, AppealStatus, Claim, lock_post};
 use crate::db::notifications::{NewNotification, NotificationKind};
 use crate::db::users::{User, UserId, UserUpdate};
 use crate::db::{DbConn, DbError};
@@ -34,7 +34,9 @@ pub(super) fn decide_post(
     message: Option<&str>,
 ) -> Result<Result<ActionResult, ApiError>, DbError> {
     c.transaction::<_, DbError, _>(|c| {
-        // Re-read inside the transaction: another moderator may have decided meanwhile.
+        // Locked and re-read inside the transaction: another moderator may have decided
+        // meanwhile.
+        lock_post(c, post_id)?;
         let Some(e) = entry(c, ItemKey::Post(post_id))? else {
             return Ok(Err(decided_already()));
         };
