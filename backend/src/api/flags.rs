@@ -123,6 +123,9 @@ impl FlagsApi {
                     )));
                 }
                 let flag = c.transaction::<_, DbError, _>(|c| {
+                    // Flags on one post are counted one transaction at a time, so the one that
+                    // reaches the threshold sees all the others.
+                    crate::db::moderation::lock_post(c, post.id)?;
                     if PostFlag::exists(c, post.id, user.id)? {
                         return Ok(None);
                     }

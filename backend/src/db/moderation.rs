@@ -368,3 +368,22 @@ impl Post {
         Ok(())
     }
 }
+
+/// Takes the row lock on a post (PostgreSQL; SQLite has one writer at a time anyway), so that
+/// concurrent flags and decisions on it are applied one after the other and each sees the last.
+pub fn lock_post(conn: &mut DbConn, post_id: i64) -> Result<(), DbError> {
+    use super::schema::posts;
+    diesel::update(posts::table.find(post_id))
+        .set(posts::id.eq(posts::id))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The same for a thread.
+pub fn lock_thread(conn: &mut DbConn, thread_id: i64) -> Result<(), DbError> {
+    use super::schema::threads;
+    diesel::update(threads::table.find(thread_id))
+        .set(threads::id.eq(threads::id))
+        .execute(conn)?;
+    Ok(())
+}

@@ -2145,3 +2145,149 @@ async fn content_out_of_view_is_never_named_in_notifications_lists_or_counts() {
         assert_eq!(london_count(&app, &reader).await, 1);
     }
 }
+
+#[tokio::test]
+async fn bad_moderation_input_gets_clear_problems_never_a_server_error() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let (_, moderator) = app
+            .member_with_role("mod@nhs.net", "Mod Person", "moderator")
+            .await;
+        let m = Some(moderator.as_str());
+        let long = "x".repeat(10_000);
+        let cases: Vec<(&str, String, Value, u16)> = vec![
+            (
+                "GET",
+                "/api/moderation/queue?kind=bogus".into(),
+                json!(null),
+                400,
+            ),
+            (
+                "GET",
+                "/api/moderation/queue?limit=0".into(),
+                json!(null),
+                422,
+            ),
+            (
+                "POST",
+                "/api/moderation/queue/post-abc/claim".into(),
+                json!(null),
+                404,
+            ),
+            (
+                "POST",
+                "/api/moderation/queue/post-9223372036854775808/claim".into(),
+                json!(null),
+                404,
+            ),
+            (
+                "POST",
+                "/api/moderation/queue/thread-1/claim".into(),
+                json!(null),
+                404,
+            ),
+            (
+                "POST",
+                "/api/moderation/queue/post--1/decision".into(),
+                json!({"action": "approve", "reason": "r"}),
+                404,
+            ),
+            (
+                "POST",
+                "/api/moderation/queue/post-1/decision".into(),
+                json!({"action": "approve", "reason": "r", "role": "admin"}),
+                400,
+            ),
+            (
+                "POST",
+                "/api/moderation/queue/post-1/decision".into(),
+                json!({"action": "ban", "reason": "r"}),
+                400,
+            ),
+            (
+                "POST",
+                "/api/moderation/posts/1/hide".into(),
+                json!({"reason": "bell\u{7}"}),
+                422,
+            ),
+            (
+                "POST",
+                "/api/moderation/posts/1/hide".into(),
+                json!({"reason": "r", "message": long}),
+                422,
+            ),
+            (
+                "POST",
+                "/api/moderation/posts/0/hide".into(),
+                json!({"reason": "r"}),
+                404,
+            ),
+            (
+                "POST",
+                "/api/moderation/threads/-4/lock".into(),
+                json!({"reason": "r"}),
+                404,
+            ),
+            (
+                "GET",
+                "/api/moderation/log?from=yesterday".into(),
+                json!(null),
+                400,
+            ),
+            (
+                "GET",
+                "/api/moderation/log?cursor=-5".into(),
+                json!(null),
+                422,
+            ),
+            (
+                "GET",
+                "/api/moderation/log?space=nowhere".into(),
+                json!(null),
+                422,
+            ),
+            (
+                "POST",
+                "/api/moderation/log/0/appeal".into(),
+                json!({"text": "t"}),
+                404,
+            ),
+            (
+                "POST",
+                "/api/posts/0/flags".into(),
+                json!({"reason": "spam"}),
+                404,
+            ),
+            (
+                "POST",
+                "/api/posts/1/flags".into(),
+                json!({"reason": "bogus"}),
+                400,
+            ),
+            (
+                "POST",
+                "/api/members/0/warn".into(),
+                json!({"message": "m", "reason": "r"}),
+                404,
+            ),
+            (
+                "DELETE",
+                "/api/moderation/reasons/0".into(),
+                json!(null),
+                403,
+            ),
+        ];
+        for (method, path, body, expected) in cases {
+            let r = app.send(method, &path, body, m).await;
+            assert_eq!(
+                r.status, expected,
+                "{backend:?} {method} {path}: {:?}",
+                r.body
+            );
+            assert!(
+                r.content_type().starts_with("application/problem+json"),
+                "{path}"
+            );
+        }
+    }
+}
