@@ -15,6 +15,7 @@ pub const EDIT_WINDOW: chrono::TimeDelta = chrono::TimeDelta::minutes(30);
 pub const REASON_CASE_INFORMATION: &str = "possible case information";
 pub const REASON_PRE_MODERATED: &str = "this space is pre-moderated";
 pub const REASON_NEW_MEMBER: &str = "a new member's first posts are reviewed";
+pub const REASON_WATCHED_WORD: &str = "watched word";
 
 /// Whether `user` moderates `category`: global moderators and admins everywhere, space
 /// moderators in their own spaces.
@@ -36,6 +37,8 @@ pub fn visibility(conn: &mut DbConn, user: &User, category_id: i64) -> Result<Vi
 pub struct Checked {
     pub rendered: markdown::Rendered,
     pub findings: Vec<case_guard::Finding>,
+    /// What the watched-word rules found (filled in by `crate::watched::screen`).
+    pub watched: crate::watched::Verdict,
 }
 
 /// Renders and scans on the blocking pool (html5ever and the guard's regexes are CPU work).
@@ -46,7 +49,11 @@ pub async fn render_and_scan(body: String, extra: Option<String>) -> ApiResult<C
         if let Some(extra) = extra {
             findings.extend(case_guard::scan(&extra));
         }
-        Ok::<_, markdown::RenderError>(Checked { rendered, findings })
+        Ok::<_, markdown::RenderError>(Checked {
+            rendered,
+            findings,
+            watched: Default::default(),
+        })
     })
     .await
     .map_err(|e| ApiError::internal(&e))?;
@@ -65,6 +72,9 @@ pub fn hold_reason(
     }
     if moderates(conn, author, category.id)? {
         return Ok(None);
+    }
+    if checked.watched.holds() {
+        return Ok(Some(REASON_WATCHED_WORD));
     }
     if category.pre_moderated {
         return Ok(Some(REASON_PRE_MODERATED));

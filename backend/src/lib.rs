@@ -13,6 +13,8 @@ pub mod mail;
 pub mod metrics;
 pub mod model;
 pub mod notify;
+pub mod posting;
 pub mod server;
 pub mod state;
 pub mod validate;
+pub mod watched;

@@ -20,6 +20,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub metrics: Metrics,
     pub redis: Option<redis::aio::ConnectionManager>,
+    /// Compiled watched-word rules, reloaded when they change.
+    pub watched: crate::watched::RuleCache,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl AppState {
             hasher,
             mailer,
             redis,
+            watched: crate::watched::RuleCache::default(),
         })
     }
 }

@@ -9,6 +9,7 @@ use poem_openapi::{Enum, Object, OpenApi, Tags};
 use super::{page_limit, utc};
 use crate::auth::Viewer;
 use crate::db::forum::{Category, Thread, ThreadSort};
+use crate::db::tags::Tag as TagRow;
 use crate::db::users::User;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -27,6 +28,8 @@ pub struct Space {
     /// `region` or `topic`.
     pub kind: String,
     pub pre_moderated: bool,
+    /// Archived spaces appear only in the admins' list; their threads stay readable.
+    pub archived: bool,
     /// Threads anyone in the space can see.
     pub thread_count: i64,
 }
@@ -61,6 +64,10 @@ pub struct ThreadSummary {
     pub author_name: String,
     pub last_activity_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    /// Tag slugs, alphabetically.
+    pub tags: Vec<String>,
+    /// 0 when off; otherwise members may reply once per this many seconds.
+    pub slow_mode_seconds: i32,
 }
 
 #[derive(Object)]
@@ -74,17 +81,30 @@ pub struct CategoriesApi;
 
 #[OpenApi(prefix_path = "/categories", tag = "Tag::Spaces")]
 impl CategoriesApi {
-    /// Every open space, regional communities first.
+    /// Every open space, in the admins' order; with `include_archived` (admins only) archived
+    /// spaces too.
     #[oai(path = "/", method = "get", operation_id = "listSpaces")]
     async fn list(
         &self,
         state: Data<&AppState>,
         viewer: Data<&Viewer>,
+        include_archived: Query<Option<bool>>,
     ) -> ApiResult<Json<SpaceList>> {
-        viewer.require_member()?;
+        let user = viewer.require_member()?;
+        let all = include_archived.0.unwrap_or(false);
+        if all && !user.role().is_admin() {
+            return Err(ApiError::not_allowed());
+        }
         let (spaces, counts) = state
             .db
-            .run(|c| Ok((Category::list(c)?, Category::visible_thread_counts(c)?)))
+            .run(move |c| {
+                let spaces = if all {
+                    Category::list_all(c)?
+                } else {
+                    Category::list(c)?
+                };
+                Ok((spaces, Category::visible_thread_counts(c)?))
+            })
             .await?;
         Ok(Json(SpaceList {
             items: spaces
@@ -106,12 +126,15 @@ impl CategoriesApi {
         method = "get",
         operation_id = "listSpaceThreads"
     )]
+    #[allow(clippy::too_many_arguments)]
     async fn threads(
         &self,
         state: Data<&AppState>,
         viewer: Data<&Viewer>,
         slug: Path<String>,
         sort: Query<Option<SortParam>>,
+        /// Only threads with this tag (normalised as tags are).
+        tag: Query<Option<String>>,
         cursor: Query<Option<String>>,
         limit: Query<Option<i64>>,
     ) -> ApiResult<Json<ThreadList>> {
@@ -132,26 +155,44 @@ impl CategoriesApi {
             SortParam::New => ThreadSort::New,
             SortParam::Unanswered => ThreadSort::Unanswered,
         };
+        let tag = match tag.0.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(t) => Some(
+                super::tags::normalise_tag(t)
+                    .map_err(|m| ApiError::field("tag", m))?
+                    .slug,
+            ),
+        };
         let slug = slug.0;
         let found = state
             .db
             .run(move |c| {
-                let Some(category) = Category::find_by_slug(c, &slug)?.filter(|s| !s.archived)
-                else {
+                let Some(category) = Category::find_by_slug(c, &slug)? else {
                     return Ok(None);
                 };
                 let v = crate::forum::visibility(c, &user, category.id)?;
-                let rows = Thread::list(c, category.id, v, sort, offset, limit)?;
+                // An archived space's threads stay readable by link; only its moderators list them.
+                if category.archived && !v.moderator {
+                    return Ok(None);
+                }
+                let tag_id = match &tag {
+                    None => None,
+                    // An unknown tag matches no thread.
+                    Some(t) => Some(TagRow::find_by_slug(c, t)?.map_or(0, |t| t.id)),
+                };
+                let rows = Thread::list(c, category.id, v, sort, tag_id, offset, limit)?;
                 let count = Category::visible_thread_counts(c)?
                     .into_iter()
                     .find(|(id, _)| *id == category.id)
                     .map_or(0, |(_, n)| n);
                 let ids: Vec<i64> = rows.iter().map(|t| t.author_id).collect();
                 let names = User::names(c, &ids)?;
-                Ok(Some((category, rows, count, names)))
+                let thread_ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+                let tags = TagRow::slugs_for_threads(c, &thread_ids)?;
+                Ok(Some((category, rows, count, names, tags)))
             })
             .await?;
-        let (category, mut rows, count, names) =
+        let (category, mut rows, count, names, mut tags) =
             found.ok_or_else(|| ApiError::not_found("space"))?;
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
@@ -160,7 +201,13 @@ impl CategoriesApi {
         Ok(Json(ThreadList {
             items: rows
                 .into_iter()
-                .map(|t| summary(t, &slug, &names))
+                .map(|t| {
+                    let tags = tags.remove(&t.id).unwrap_or_default();
+                    ThreadSummary {
+                        tags,
+                        ..summary(t, &slug, &names)
+                    }
+                })
                 .collect(),
             space: space(category, count),
             next_cursor,
@@ -175,6 +222,7 @@ pub fn space(s: Category, thread_count: i64) -> Space {
         description: s.description,
         kind: s.kind,
         pre_moderated: s.pre_moderated,
+        archived: s.archived,
         thread_count,
     }
 }
@@ -198,5 +246,8 @@ pub fn summary(t: Thread, category_slug: &str, names: &[(i64, String)]) -> Threa
         author_id: t.author_id,
         last_activity_at: utc(t.last_activity_at),
         created_at: utc(t.created_at),
+        // Filled in by callers that load tags (`Tag::slugs_for_threads`).
+        tags: Vec::new(),
+        slow_mode_seconds: t.slow_mode_seconds,
     }
 }

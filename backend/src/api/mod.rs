@@ -7,7 +7,11 @@ pub mod me;
 pub mod members;
 pub mod meta;
 pub mod posts;
+pub mod spaces;
+pub mod tags;
+pub mod thread_edits;
 pub mod threads;
+pub mod watched_words;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use poem_openapi::{Object, OpenApiService};
@@ -24,6 +28,16 @@ pub type Apis = (
     categories::CategoriesApi,
     threads::ThreadsApi,
     posts::PostsApi,
+    SpacesAndRules,
+);
+
+/// Spaces administration, tags, watched words and thread settings, as one entry so the tuple
+/// above stays within poem-openapi's limit of 16.
+type SpacesAndRules = (
+    spaces::SpacesAdminApi,
+    tags::TagsApi,
+    watched_words::WatchedWordsApi,
+    thread_edits::ThreadEditsApi,
 );
 
 fn apis() -> Apis {
@@ -36,6 +50,12 @@ fn apis() -> Apis {
         categories::CategoriesApi,
         threads::ThreadsApi,
         posts::PostsApi,
+        (
+            spaces::SpacesAdminApi,
+            tags::TagsApi,
+            watched_words::WatchedWordsApi,
+            thread_edits::ThreadEditsApi,
+        ),
     )
 }
 

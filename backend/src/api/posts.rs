@@ -123,7 +123,16 @@ impl PostsApi {
         if body.body.trim().is_empty() {
             return Err(ApiError::field("body", "Enter your post"));
         }
-        let checked = render_and_scan(body.body.clone(), None).await?;
+        let mut checked = render_and_scan(body.body.clone(), None).await?;
+        checked.watched = crate::watched::screen(
+            &state,
+            vec![
+                ("body", body.body.clone()),
+                ("body", checked.rendered.text.clone()),
+            ],
+        )
+        .await?;
+        let cache = state.watched.clone();
         let reason = body
             .reason
             .clone()
@@ -183,6 +192,20 @@ impl PostsApi {
                             Some(REASON_CASE_INFORMATION),
                         )?;
                     }
+                    let watched = crate::watched::new_since_text(
+                        &cache,
+                        c,
+                        checked.watched.clone(),
+                        &[("body", &post.body_markdown), ("body", &post.body_text)],
+                    )?;
+                    crate::watched::after_edit(
+                        c,
+                        post.id,
+                        post.status() == ContentStatus::Visible,
+                        !checked.findings.is_empty() && !v.moderator,
+                        v.moderator,
+                        &watched,
+                    )?;
                     if !own {
                         let mut entry = NewAudit::member(Some(editor.id), "post.edited", post.id)
                             .reason(reason.as_deref());

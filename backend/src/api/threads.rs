@@ -11,6 +11,7 @@ use super::page_limit;
 use super::posts::{PostView, post_view};
 use crate::auth::Viewer;
 use crate::db::forum::{Category, ContentStatus, NewPost, NewThread, Post, Thread, enqueue_search};
+use crate::db::tags::Tag as TagRow;
 use crate::db::users::User;
 use crate::db::{DbError, now};
 use crate::error::{ApiError, ApiResult, Validation};
@@ -39,6 +40,8 @@ pub struct NewThreadRequest {
     /// Markdown.
     pub body: String,
     pub kind: Option<ThreadKind>,
+    /// Up to 5 tags, normalised (lower case, spaces become hyphens).
+    pub tags: Option<Vec<String>>,
 }
 
 #[derive(Object)]
@@ -102,8 +105,19 @@ impl ThreadsApi {
             v.fail("body", "Enter your post");
         }
         v.finish()?;
+        let tags = super::tags::parse_tags(body.tags.as_deref().unwrap_or_default())?;
         let title = title.unwrap_or_default();
-        let checked = render_and_scan(body.body.clone(), Some(title.clone())).await?;
+        let mut checked = render_and_scan(body.body.clone(), Some(title.clone())).await?;
+        checked.watched = crate::watched::screen(
+            &state,
+            vec![
+                ("title", title.clone()),
+                ("body", body.body.clone()),
+                ("body", checked.rendered.text.clone()),
+            ],
+        )
+        .await?;
+        let config = state.config.clone();
         let slug = body.category.trim().to_owned();
         let kind = match body.kind.unwrap_or(ThreadKind::Discussion) {
             ThreadKind::Discussion => "discussion",
@@ -115,8 +129,14 @@ impl ThreadsApi {
             .run(move |c| {
                 let Some(category) = Category::find_by_slug(c, &slug)?.filter(|s| !s.archived)
                 else {
-                    return Ok(None);
+                    return Ok(Err(ApiError::field("category", "Choose a space")));
                 };
+                let moderator = crate::forum::moderates(c, &author, category.id)?;
+                if let Err(refused) =
+                    crate::posting::may_post(c, &config, &author, &category, None, moderator)?
+                {
+                    return Ok(Err(refused));
+                }
                 let held = hold_reason(c, &author, &category, &checked)?;
                 let status = if held.is_some() {
                     ContentStatus::Held
@@ -138,7 +158,7 @@ impl ThreadsApi {
                             updated_at: at,
                         },
                     )?;
-                    Post::insert(
+                    let post_id = Post::insert(
                         c,
                         &NewPost {
                             thread_id,
@@ -154,8 +174,10 @@ impl ThreadsApi {
                             updated_at: at,
                         },
                     )?;
+                    TagRow::set_for_thread(c, thread_id, &tags)?;
+                    crate::watched::raise_flags(c, post_id, &checked.watched, held.is_some())?;
                     enqueue_search(c, "thread", thread_id)?;
-                    Ok(Some(Created {
+                    Ok(Ok(Created {
                         id: thread_id,
                         thread_id,
                         status: status.as_str().into(),
@@ -163,8 +185,7 @@ impl ThreadsApi {
                     }))
                 })
             })
-            .await?;
-        let created = created.ok_or_else(|| ApiError::field("category", "Choose a space"))?;
+            .await??;
         Ok(CreatedResponse::Created(Json(created)))
     }
 
@@ -199,10 +220,13 @@ impl ThreadsApi {
                 let mut ids: Vec<i64> = posts.iter().map(|p| p.author_id).collect();
                 ids.push(thread.author_id);
                 let names = User::names(c, &ids)?;
-                Ok(Some((thread, category, posts, names, v)))
+                let tags = TagRow::slugs_for_threads(c, &[id])?
+                    .remove(&id)
+                    .unwrap_or_default();
+                Ok(Some((thread, category, posts, names, v, tags)))
             })
             .await?;
-        let (thread, category, mut posts, names, v) =
+        let (thread, category, mut posts, names, v, tags) =
             found.ok_or_else(|| ApiError::not_found("thread"))?;
         let more = posts.len() as i64 > limit;
         posts.truncate(limit as usize);
@@ -213,7 +237,10 @@ impl ThreadsApi {
         };
         Ok(Json(ThreadPage {
             posts: posts.into_iter().map(|p| post_view(p, &names, v)).collect(),
-            thread: summary(thread, &category.slug, &names),
+            thread: ThreadSummary {
+                tags,
+                ..summary(thread, &category.slug, &names)
+            },
             next_cursor,
             can_moderate: v.moderator,
         }))
@@ -232,7 +259,16 @@ impl ThreadsApi {
         if body.body.trim().is_empty() {
             return Err(ApiError::field("body", "Enter your reply"));
         }
-        let checked = render_and_scan(body.body.clone(), None).await?;
+        let mut checked = render_and_scan(body.body.clone(), None).await?;
+        checked.watched = crate::watched::screen(
+            &state,
+            vec![
+                ("body", body.body.clone()),
+                ("body", checked.rendered.text.clone()),
+            ],
+        )
+        .await?;
+        let config = state.config.clone();
         let thread_id = id.0;
         let reply_to = body.reply_to;
         let markdown = body.0.body;
@@ -265,6 +301,16 @@ impl ThreadsApi {
                 let Some(category) = Category::find(c, thread.category_id)? else {
                     return Ok(Err(ApiError::not_found("thread")));
                 };
+                if let Err(refused) = crate::posting::may_post(
+                    c,
+                    &config,
+                    &author,
+                    &category,
+                    Some(&thread),
+                    v.moderator,
+                )? {
+                    return Ok(Err(refused));
+                }
                 let held = hold_reason(c, &author, &category, &checked)?;
                 let status = if held.is_some() {
                     ContentStatus::Held
@@ -292,6 +338,7 @@ impl ThreadsApi {
                     if status == ContentStatus::Visible {
                         Thread::touch_activity(c, thread_id, at, 1)?;
                     }
+                    crate::watched::raise_flags(c, post_id, &checked.watched, held.is_some())?;
                     enqueue_search(c, "post", post_id)?;
                     Ok(Created {
                         id: post_id,

@@ -2,15 +2,20 @@
 //! embedded migrations, and the row types with their queries.
 
 pub mod audit;
+pub mod flags;
 pub mod forum;
 pub mod migrations;
 pub mod notifications;
 pub mod outbox;
+pub mod posting;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod spaces;
+pub mod tags;
 pub mod tokens;
 pub mod users;
+pub mod watched_words;
 
 use std::path::PathBuf;
 use std::time::Duration;
