@@ -12,4 +12,6 @@ mod mail;
 mod members;
 mod migrations;
 mod ops;
+mod posting_rules;
 mod redis_backed;
+mod spaces;
