@@ -120,6 +120,17 @@ impl CategoriesApi {
         }))
     }
 
+    /// Add a space, after the others (admins).
+    #[oai(path = "/", method = "post", operation_id = "createSpace")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        body: Json<super::spaces::NewSpaceRequest>,
+    ) -> ApiResult<super::spaces::SpaceCreated> {
+        super::spaces::create_space(&state, &viewer, body.0).await
+    }
+
     /// A space's threads, pinned first.
     #[oai(
         path = "/:slug/threads",

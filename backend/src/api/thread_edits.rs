@@ -50,141 +50,6 @@ pub struct ThreadEditsApi;
 
 #[OpenApi(prefix_path = "/threads", tag = "Tag::ThreadSettings")]
 impl ThreadEditsApi {
-    /// Change a thread's title or tags.
-    #[oai(path = "/:id", method = "patch", operation_id = "updateThread")]
-    async fn update(
-        &self,
-        state: Data<&AppState>,
-        viewer: Data<&Viewer>,
-        id: Path<i64>,
-        body: Json<ThreadChanges>,
-    ) -> ApiResult<Json<ThreadSummary>> {
-        let editor = viewer.require_writer()?.clone();
-        let body = body.0;
-        if body.title.is_none() && body.tags.is_none() {
-            return Err(ApiError::field("title", "Change the title or the tags"));
-        }
-        let title = match &body.title {
-            None => None,
-            Some(raw) => {
-                let t = crate::validate::short_text(raw, 150, "Enter a title")
-                    .map_err(|m| ApiError::field("title", m))?;
-                if t.chars().count() < 5 {
-                    return Err(ApiError::field(
-                        "title",
-                        "Title must be at least 5 characters",
-                    ));
-                }
-                Some(t)
-            }
-        };
-        let tags = body.tags.as_deref().map(parse_tags).transpose()?;
-        let reason = body
-            .reason
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty());
-        // A new title goes through the same checks as a new thread's.
-        let (case_found, watched) = match &title {
-            None => (false, Default::default()),
-            Some(t) => {
-                let text = t.clone();
-                let found = tokio::task::spawn_blocking(move || {
-                    !crate::content::case_guard::scan(&text).is_empty()
-                })
-                .await
-                .map_err(|e| ApiError::internal(&e))?;
-                (
-                    found,
-                    crate::watched::screen(&state, vec![("title", t.clone())]).await?,
-                )
-            }
-        };
-        let earlier_title = state
-            .db
-            .run(move |c| Ok(Thread::find(c, id.0)?.map(|t| t.title)))
-            .await?
-            .ok_or_else(|| ApiError::not_found("thread"))?;
-        let watched = watched
-            .new_since(&crate::watched::check(&state, vec![("title", earlier_title)]).await?);
-        let id = id.0;
-        let outcome = state
-            .db
-            .run(move |c| {
-                let Some(thread) = Thread::find(c, id)? else {
-                    return Ok(Err(ApiError::not_found("thread")));
-                };
-                let v = visibility(c, &editor, thread.category_id)?;
-                if !thread.visible_to(v) {
-                    return Ok(Err(ApiError::not_found("thread")));
-                }
-                if thread.status() == ContentStatus::Deleted {
-                    return Ok(Err(ApiError::conflict(
-                        "This thread can't be edited.",
-                        vec![],
-                    )));
-                }
-                let own = thread.author_id == editor.id;
-                if !own && !v.moderator {
-                    return Ok(Err(ApiError::not_allowed()));
-                }
-                if !v.moderator {
-                    if now() - thread.created_at > EDIT_WINDOW {
-                        return Ok(Err(ApiError::forbidden(
-                            "edit-window",
-                            "The time to edit this thread has passed",
-                            "A thread's title and tags can be changed for 30 minutes.",
-                        )));
-                    }
-                    let archived = Category::find(c, thread.category_id)?.is_none_or(|s| s.archived);
-                    if archived {
-                        return Ok(Err(ApiError::conflict(
-                            "This space is archived: its threads can't be changed.",
-                            vec![],
-                        )));
-                    }
-                }
-                if !own && reason.is_none() {
-                    return Ok(Err(ApiError::field(
-                        "reason",
-                        "Give a reason for changing someone else's thread",
-                    )));
-                }
-                let hold = if v.moderator || thread.status() != ContentStatus::Visible {
-                    None
-                } else if case_found {
-                    Some(REASON_CASE_INFORMATION)
-                } else if watched.holds() {
-                    Some(REASON_WATCHED_WORD)
-                } else {
-                    None
-                };
-                c.transaction::<_, DbError, _>(|c| {
-                    apply(c, &thread, title.as_deref(), tags.as_deref(), hold)?;
-                    if let Some(first) = first_post(c, thread.id)? {
-                        crate::watched::raise_flags(c, first, &watched, hold.is_some())?;
-                    }
-                    if !own {
-                        let details = serde_json::json!({
-                            "title": title.as_ref().map(|t| serde_json::json!({"from": thread.title, "to": t})),
-                            "tags": tags.as_ref().map(|t| t.iter().map(|t| t.slug.clone()).collect::<Vec<_>>()),
-                        })
-                        .to_string();
-                        let mut entry = NewAudit::member(Some(editor.id), "thread.edited", thread.id)
-                            .reason(reason.as_deref())
-                            .details(&details);
-                        entry.target_type = "thread";
-                        entry.write(c)?;
-                    }
-                    enqueue_search(c, "thread", thread.id)
-                })?;
-                Ok(Ok(thread_summary(c, id)?))
-            })
-            .await??;
-        outcome
-            .ok_or_else(|| ApiError::not_found("thread"))
-            .map(Json)
-    }
-
     /// Turn slow mode on (1 to 86400 seconds between a member's posts in the thread) or off (0).
     #[oai(path = "/:id/slow-mode", method = "post", operation_id = "setSlowMode")]
     async fn slow_mode(
@@ -238,6 +103,140 @@ impl ThreadEditsApi {
             .ok_or_else(|| ApiError::not_found("thread"))
             .map(Json)
     }
+}
+
+/// Changes a thread's title or tags (`PATCH /api/threads/{id}`, served by `ThreadsApi`
+/// because two API structs can't share a path in the OpenAPI document).
+pub async fn update_thread(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    body: ThreadChanges,
+) -> ApiResult<Json<ThreadSummary>> {
+    let editor = viewer.require_writer()?.clone();
+    if body.title.is_none() && body.tags.is_none() {
+        return Err(ApiError::field("title", "Change the title or the tags"));
+    }
+    let title = match &body.title {
+        None => None,
+        Some(raw) => {
+            let t = crate::validate::short_text(raw, 150, "Enter a title")
+                .map_err(|m| ApiError::field("title", m))?;
+            if t.chars().count() < 5 {
+                return Err(ApiError::field(
+                    "title",
+                    "Title must be at least 5 characters",
+                ));
+            }
+            Some(t)
+        }
+    };
+    let tags = body.tags.as_deref().map(parse_tags).transpose()?;
+    let reason = body
+        .reason
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    // A new title goes through the same checks as a new thread's.
+    let (case_found, watched) = match &title {
+        None => (false, Default::default()),
+        Some(t) => {
+            let text = t.clone();
+            let found = tokio::task::spawn_blocking(move || {
+                !crate::content::case_guard::scan(&text).is_empty()
+            })
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+            let verdict = crate::watched::screen(state, vec![("title", t.clone())]).await?;
+            (found, verdict)
+        }
+    };
+    // Only rules the old title didn't already match count (as for post edits).
+    let watched = if watched.matches.is_empty() {
+        watched
+    } else {
+        let earlier_title = state
+            .db
+            .run(move |c| Ok(Thread::find(c, id)?.map(|t| t.title)))
+            .await?
+            .unwrap_or_default();
+        watched.new_since(&crate::watched::check(state, vec![("title", earlier_title)]).await?)
+    };
+    let outcome = state
+        .db
+        .run(move |c| {
+            let Some(thread) = Thread::find(c, id)? else {
+                return Ok(Err(ApiError::not_found("thread")));
+            };
+            let v = visibility(c, &editor, thread.category_id)?;
+            if !thread.visible_to(v) {
+                return Ok(Err(ApiError::not_found("thread")));
+            }
+            if thread.status() == ContentStatus::Deleted {
+                return Ok(Err(ApiError::conflict(
+                    "This thread can't be edited.",
+                    vec![],
+                )));
+            }
+            let own = thread.author_id == editor.id;
+            if !own && !v.moderator {
+                return Ok(Err(ApiError::not_allowed()));
+            }
+            if !v.moderator {
+                if now() - thread.created_at > EDIT_WINDOW {
+                    return Ok(Err(ApiError::forbidden(
+                        "edit-window",
+                        "The time to edit this thread has passed",
+                        "A thread's title and tags can be changed for 30 minutes.",
+                    )));
+                }
+                let archived = Category::find(c, thread.category_id)?.is_none_or(|s| s.archived);
+                if archived {
+                    return Ok(Err(ApiError::conflict(
+                        "This space is archived: its threads can't be changed.",
+                        vec![],
+                    )));
+                }
+            }
+            if !own && reason.is_none() {
+                return Ok(Err(ApiError::field(
+                    "reason",
+                    "Give a reason for changing someone else's thread",
+                )));
+            }
+            let hold = if v.moderator || thread.status() != ContentStatus::Visible {
+                None
+            } else if case_found {
+                Some(REASON_CASE_INFORMATION)
+            } else if watched.holds() {
+                Some(REASON_WATCHED_WORD)
+            } else {
+                None
+            };
+            c.transaction::<_, DbError, _>(|c| {
+                apply(c, &thread, title.as_deref(), tags.as_deref(), hold)?;
+                if let Some(first) = first_post(c, thread.id)? {
+                    crate::watched::raise_flags(c, first, &watched, hold.is_some())?;
+                }
+                if !own {
+                    let details = serde_json::json!({
+                        "title": title.as_ref().map(|t| serde_json::json!({"from": thread.title, "to": t})),
+                        "tags": tags.as_ref().map(|t| t.iter().map(|t| t.slug.clone()).collect::<Vec<_>>()),
+                    })
+                    .to_string();
+                    let mut entry = NewAudit::member(Some(editor.id), "thread.edited", thread.id)
+                        .reason(reason.as_deref())
+                        .details(&details);
+                    entry.target_type = "thread";
+                    entry.write(c)?;
+                }
+                enqueue_search(c, "thread", thread.id)
+            })?;
+            Ok(Ok(thread_summary(c, id)?))
+        })
+        .await??;
+    outcome
+        .ok_or_else(|| ApiError::not_found("thread"))
+        .map(Json)
 }
 
 /// Writes the new title and tags; `hold` sends the thread and its opening post back for review.

@@ -246,6 +246,19 @@ impl ThreadsApi {
         }))
     }
 
+    /// Change a thread's title or tags: its author within the edit window, or a moderator of
+    /// the space (with a reason).
+    #[oai(path = "/:id", method = "patch", operation_id = "updateThread")]
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        id: Path<i64>,
+        body: Json<super::thread_edits::ThreadChanges>,
+    ) -> ApiResult<Json<ThreadSummary>> {
+        super::thread_edits::update_thread(&state, &viewer, id.0, body.0).await
+    }
+
     /// Reply in a thread.
     #[oai(path = "/:id/posts", method = "post", operation_id = "replyToThread")]
     async fn reply(
