@@ -145,6 +145,13 @@ impl SpacesAdminApi {
         body: Json<SpaceChanges>,
     ) -> ApiResult<Json<Space>> {
         let actor = viewer.require_admin()?.id;
+        if body.name.is_none()
+            && body.description.is_none()
+            && body.pre_moderated.is_none()
+            && body.archived.is_none()
+        {
+            return Err(ApiError::field("name", "Say what to change"));
+        }
         let mut v = Validation::default();
         let name = body
             .name

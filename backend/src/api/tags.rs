@@ -102,6 +102,13 @@ pub fn normalise_tag(raw: &str) -> Result<TagInput, String> {
 
 /// A thread's tags from a request: each normalised, duplicates dropped, at most `MAX_TAGS`.
 pub fn parse_tags(raw: &[String]) -> ApiResult<Vec<TagInput>> {
+    // Far more than any thread has: refuse before normalising thousands of strings.
+    if raw.len() > 4 * MAX_TAGS {
+        return Err(ApiError::field(
+            "tags",
+            format!("A thread can have at most {MAX_TAGS} tags"),
+        ));
+    }
     let mut out: Vec<TagInput> = Vec::new();
     let mut errors = crate::error::Validation::default();
     for t in raw {

@@ -148,6 +148,18 @@ async fn admins_create_edit_order_and_archive_spaces() {
             )
             .await;
         assert_eq!(r.field_errors(), vec!["name"]);
+        let r = app
+            .send(
+                "PATCH",
+                "/api/categories/dols-reform",
+                json!({}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(
+            r.status, 422,
+            "an empty change is refused rather than audited"
+        );
         assert_eq!(
             app.send(
                 "PATCH",
@@ -677,6 +689,10 @@ async fn tags_are_normalised_limited_filtered_and_counted_over_visible_threads()
         let r = app.get("/api/tags?q=secret", Some(&moderator)).await;
         assert_eq!(r.body["items"][0]["thread_count"], 0);
         assert_eq!(app.get("/api/tags", None).await.status, 401);
+        // LIKE wildcards in `q` match literally.
+        let r = app.get("/api/tags?q=%25%25%25a_", Some(&member)).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(slugs(&r).len(), 0);
         assert_eq!(
             app.get("/api/tags?limit=0", Some(&member)).await.status,
             422
