@@ -296,6 +296,23 @@ pub async fn screen(state: &AppState, fields: Vec<(&'static str, String)>) -> Ap
     }
 }
 
+/// `screen` for a post: the thread's title when there is one, the Markdown as written and the
+/// rendered text (so `b**a**d` can't hide a word).
+pub async fn screen_post(
+    state: &AppState,
+    title: Option<&str>,
+    markdown: &str,
+    checked: &crate::forum::Checked,
+) -> ApiResult<Verdict> {
+    let mut fields = Vec::with_capacity(3);
+    if let Some(title) = title {
+        fields.push(("title", title.to_owned()));
+    }
+    fields.push(("body", markdown.to_owned()));
+    fields.push(("body", checked.rendered.text.clone()));
+    screen(state, fields).await
+}
+
 /// Like `screen`, without refusing anything.
 pub async fn check(state: &AppState, fields: Vec<(&'static str, String)>) -> ApiResult<Verdict> {
     let cache = state.watched.clone();
@@ -325,30 +342,38 @@ pub fn new_since_text(
     Ok(verdict.new_since(&before))
 }
 
-/// After an edit, in its transaction: a visible post newly matching a hold rule goes back for
-/// review (unless the editor moderates the space, or the case-information guard already held
-/// it), and flags are raised.
+/// After an edit of `post` (its row from before the edit), in the edit's transaction: a visible
+/// post newly matching a hold rule goes back for review (unless the editor moderates the space,
+/// or the case-information guard already held it), and flags are raised. Only rules the earlier
+/// text didn't match count, so an approved post isn't held again for every correction.
 pub fn after_edit(
     conn: &mut DbConn,
-    post_id: i64,
-    was_visible: bool,
-    held_for_case: bool,
+    cache: &RuleCache,
+    post: &crate::db::forum::Post,
+    checked: &crate::forum::Checked,
     moderator: bool,
-    verdict: &Verdict,
 ) -> Result<(), DbError> {
+    let verdict = new_since_text(
+        cache,
+        conn,
+        checked.watched.clone(),
+        &[("body", &post.body_markdown), ("body", &post.body_text)],
+    )?;
+    let was_visible = post.status() == crate::db::forum::ContentStatus::Visible;
+    let held_for_case = !checked.findings.is_empty() && !moderator;
     let hold = was_visible && !moderator && !held_for_case && verdict.holds();
     if hold {
         crate::db::forum::Post::set_status(
             conn,
-            post_id,
+            post.id,
             crate::db::forum::ContentStatus::Held,
             Some(crate::forum::REASON_WATCHED_WORD),
         )?;
     }
     raise_flags(
         conn,
-        post_id,
-        verdict,
+        post.id,
+        &verdict,
         hold || held_for_case || !was_visible,
     )
 }

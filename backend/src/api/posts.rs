@@ -124,14 +124,7 @@ impl PostsApi {
             return Err(ApiError::field("body", "Enter your post"));
         }
         let mut checked = render_and_scan(body.body.clone(), None).await?;
-        checked.watched = crate::watched::screen(
-            &state,
-            vec![
-                ("body", body.body.clone()),
-                ("body", checked.rendered.text.clone()),
-            ],
-        )
-        .await?;
+        checked.watched = crate::watched::screen_post(&state, None, &body.body, &checked).await?;
         let cache = state.watched.clone();
         let reason = body
             .reason
@@ -192,20 +185,7 @@ impl PostsApi {
                             Some(REASON_CASE_INFORMATION),
                         )?;
                     }
-                    let watched = crate::watched::new_since_text(
-                        &cache,
-                        c,
-                        checked.watched.clone(),
-                        &[("body", &post.body_markdown), ("body", &post.body_text)],
-                    )?;
-                    crate::watched::after_edit(
-                        c,
-                        post.id,
-                        post.status() == ContentStatus::Visible,
-                        !checked.findings.is_empty() && !v.moderator,
-                        v.moderator,
-                        &watched,
-                    )?;
+                    crate::watched::after_edit(c, &cache, &post, &checked, v.moderator)?;
                     if !own {
                         let mut entry = NewAudit::member(Some(editor.id), "post.edited", post.id)
                             .reason(reason.as_deref());

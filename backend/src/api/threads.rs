@@ -108,15 +108,8 @@ impl ThreadsApi {
         let tags = super::tags::parse_tags(body.tags.as_deref().unwrap_or_default())?;
         let title = title.unwrap_or_default();
         let mut checked = render_and_scan(body.body.clone(), Some(title.clone())).await?;
-        checked.watched = crate::watched::screen(
-            &state,
-            vec![
-                ("title", title.clone()),
-                ("body", body.body.clone()),
-                ("body", checked.rendered.text.clone()),
-            ],
-        )
-        .await?;
+        checked.watched =
+            crate::watched::screen_post(&state, Some(&title), &body.body, &checked).await?;
         let config = state.config.clone();
         let slug = body.category.trim().to_owned();
         let kind = match body.kind.unwrap_or(ThreadKind::Discussion) {
@@ -273,14 +266,7 @@ impl ThreadsApi {
             return Err(ApiError::field("body", "Enter your reply"));
         }
         let mut checked = render_and_scan(body.body.clone(), None).await?;
-        checked.watched = crate::watched::screen(
-            &state,
-            vec![
-                ("body", body.body.clone()),
-                ("body", checked.rendered.text.clone()),
-            ],
-        )
-        .await?;
+        checked.watched = crate::watched::screen_post(&state, None, &body.body, &checked).await?;
         let config = state.config.clone();
         let thread_id = id.0;
         let reply_to = body.reply_to;
