@@ -207,10 +207,12 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// A word or phrase as stored: NFKC, trimmed, inner spacing collapsed to single spaces.
+/// A word or phrase as stored: NFKC, lower case (it matches in any case, and this way the same
+/// word can't be watched twice), trimmed, inner spacing collapsed to single spaces.
 pub fn normalise_text_pattern(raw: &str) -> String {
     raw.nfkc()
         .collect::<String>()
+        .to_lowercase()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

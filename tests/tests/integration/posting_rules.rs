@@ -387,7 +387,7 @@ async fn admins_manage_watched_words_and_try_texts_against_them() {
         let r = app
             .post(
                 "/api/admin/watched-words",
-                json!({"pattern": "casework", "kind": "word", "action": "hold"}),
+                json!({"pattern": "CaseWork", "kind": "word", "action": "hold"}),
                 Some(&admin),
             )
             .await;
@@ -860,4 +860,28 @@ async fn bad_posting_rules_input_gets_problems() {
             404
         );
     }
+}
+
+#[test]
+fn bad_posting_limit_settings_name_their_key() {
+    for (key, value) in [
+        ("POST_RATE_LIMIT", "0"),
+        ("POST_RATE_LIMIT_NEW_MEMBER", "many"),
+        ("POST_RATE_WINDOW", "0s"),
+        ("NEW_MEMBER_PERIOD", "a week"),
+    ] {
+        let values = [(key.to_owned(), value.to_owned())].into_iter().collect();
+        let err = backend::config::Config::from_values(&values).unwrap_err();
+        assert_eq!(err.key, key, "{key}={value}");
+    }
+    let defaults = backend::config::Config::from_values(&Default::default()).unwrap();
+    assert_eq!(
+        (
+            defaults.post_rate_limit,
+            defaults.post_rate_limit_new_member
+        ),
+        (20, 5)
+    );
+    assert_eq!(defaults.post_rate_window.as_secs(), 600);
+    assert_eq!(defaults.new_member_period.as_secs(), 7 * 86_400);
 }
