@@ -7,6 +7,7 @@ pub mod me;
 pub mod members;
 pub mod meta;
 pub mod posts;
+pub mod space_moderators;
 pub mod spaces;
 pub mod tags;
 pub mod thread_edits;
@@ -35,6 +36,7 @@ pub type Apis = (
 /// above stays within poem-openapi's limit of 16.
 type SpacesAndRules = (
     spaces::SpacesAdminApi,
+    space_moderators::SpaceModeratorsApi,
     tags::TagsApi,
     watched_words::WatchedWordsApi,
     thread_edits::ThreadEditsApi,
@@ -52,6 +54,7 @@ fn apis() -> Apis {
         posts::PostsApi,
         (
             spaces::SpacesAdminApi,
+            space_moderators::SpaceModeratorsApi,
             tags::TagsApi,
             watched_words::WatchedWordsApi,
             thread_edits::ThreadEditsApi,
