@@ -116,6 +116,22 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "how long in-flight requests may take to finish on SIGTERM/SIGINT",
     ),
     (
+        "POST_RATE_LIMIT",
+        "20",
+        "new threads and replies one member may post within POST_RATE_WINDOW",
+    ),
+    (
+        "POST_RATE_LIMIT_NEW_MEMBER",
+        "5",
+        "the same for new members (first posts still held, or account younger than NEW_MEMBER_PERIOD)",
+    ),
+    ("POST_RATE_WINDOW", "10m", "the posting rate limit window"),
+    (
+        "NEW_MEMBER_PERIOD",
+        "7d",
+        "accounts younger than this have the new members' posting rate limit",
+    ),
+    (
         "CONFIG_FILE",
         "",
         "optional TOML file with any of these keys in lower case",
@@ -154,6 +170,10 @@ pub struct Config {
     pub verify_token_ttl: Duration,
     pub reset_token_ttl: Duration,
     pub shutdown_grace: Duration,
+    pub post_rate_limit: u32,
+    pub post_rate_limit_new_member: u32,
+    pub post_rate_window: Duration,
+    pub new_member_period: Duration,
 }
 
 /// A configuration problem, naming the key: printed as one line and the start stops.
@@ -328,6 +348,10 @@ impl Config {
             verify_token_ttl: duration(values, "VERIFY_TOKEN_TTL", "48h")?,
             reset_token_ttl: duration(values, "RESET_TOKEN_TTL", "1h")?,
             shutdown_grace: duration(values, "SHUTDOWN_GRACE", "30s")?,
+            post_rate_limit: number(values, "POST_RATE_LIMIT", 20, 1, 10_000)?,
+            post_rate_limit_new_member: number(values, "POST_RATE_LIMIT_NEW_MEMBER", 5, 1, 10_000)?,
+            post_rate_window: duration(values, "POST_RATE_WINDOW", "10m")?,
+            new_member_period: duration(values, "NEW_MEMBER_PERIOD", "7d")?,
         })
     }
 

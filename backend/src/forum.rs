@@ -16,6 +16,7 @@ pub const REASON_NEW_MEMBER: &str = "a new member's first posts are reviewed";
 pub const REASON_HIDDEN_BY_FLAGS: &str = "hidden after members' flags, awaiting review";
 /// A held post a moderator kept out of view: it has never been published.
 pub const REASON_NOT_APPROVED: &str = "not approved by a moderator";
+pub const REASON_WATCHED_WORD: &str = "watched word";
 
 /// Whether `user` moderates `category`: global moderators and admins everywhere, space
 /// moderators in their own spaces.
@@ -37,6 +38,8 @@ pub fn visibility(conn: &mut DbConn, user: &User, category_id: i64) -> Result<Vi
 pub struct Checked {
     pub rendered: markdown::Rendered,
     pub findings: Vec<case_guard::Finding>,
+    /// What the watched-word rules found (filled in by `crate::watched::screen`).
+    pub watched: crate::watched::Verdict,
 }
 
 /// Renders and scans on the blocking pool (html5ever and the guard's regexes are CPU work).
@@ -47,7 +50,11 @@ pub async fn render_and_scan(body: String, extra: Option<String>) -> ApiResult<C
         if let Some(extra) = extra {
             findings.extend(case_guard::scan(&extra));
         }
-        Ok::<_, markdown::RenderError>(Checked { rendered, findings })
+        Ok::<_, markdown::RenderError>(Checked {
+            rendered,
+            findings,
+            watched: Default::default(),
+        })
     })
     .await
     .map_err(|e| ApiError::internal(&e))?;
@@ -66,6 +73,9 @@ pub fn hold_reason(
     }
     if moderates(conn, author, category.id)? {
         return Ok(None);
+    }
+    if checked.watched.holds() {
+        return Ok(Some(REASON_WATCHED_WORD));
     }
     if category.pre_moderated {
         return Ok(Some(REASON_PRE_MODERATED));

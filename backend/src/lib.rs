@@ -14,6 +14,8 @@ pub mod metrics;
 pub mod model;
 pub mod moderation;
 pub mod notify;
+pub mod posting;
 pub mod server;
 pub mod state;
 pub mod validate;
+pub mod watched;

@@ -23,6 +23,8 @@ pub struct AppState {
     pub notifier: Notifier,
     pub metrics: Metrics,
     pub redis: Option<redis::aio::ConnectionManager>,
+    /// Compiled watched-word rules, reloaded when they change.
+    pub watched: crate::watched::RuleCache,
 }
 
 impl AppState {
@@ -76,6 +78,7 @@ impl AppState {
             mailer,
             notifier: Notifier::new(),
             redis,
+            watched: crate::watched::RuleCache::default(),
         })
     }
 }

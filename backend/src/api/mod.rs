@@ -11,7 +11,12 @@ pub mod meta;
 pub mod moderation;
 pub mod notifications;
 pub mod posts;
+pub mod space_moderators;
+pub mod spaces;
+pub mod tags;
+pub mod thread_edits;
 pub mod threads;
+pub mod watched_words;
 pub mod watching;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -30,12 +35,29 @@ pub type Apis = (
     threads::ThreadsApi,
     posts::PostsApi,
     flags::FlagsApi,
-    moderation::queue::ModerationQueueApi,
-    moderation::actions::ModerationActionsApi,
-    moderation::log::ModerationLogApi,
+    ModerationApis,
     notifications::NotificationsApi,
     watching::WatchingApi,
     answers::AnswersApi,
+    SpacesAndRules,
+);
+
+/// The moderation queue, actions and log, as one entry so the tuple above stays within
+/// poem-openapi's limit of 16.
+type ModerationApis = (
+    moderation::queue::ModerationQueueApi,
+    moderation::actions::ModerationActionsApi,
+    moderation::log::ModerationLogApi,
+);
+
+/// Spaces administration, tags, watched words and thread settings, as one entry for the same
+/// reason.
+type SpacesAndRules = (
+    spaces::SpacesAdminApi,
+    space_moderators::SpaceModeratorsApi,
+    tags::TagsApi,
+    watched_words::WatchedWordsApi,
+    thread_edits::ThreadEditsApi,
 );
 
 fn apis() -> Apis {
@@ -49,12 +71,21 @@ fn apis() -> Apis {
         threads::ThreadsApi,
         posts::PostsApi,
         flags::FlagsApi,
-        moderation::queue::ModerationQueueApi,
-        moderation::actions::ModerationActionsApi,
-        moderation::log::ModerationLogApi,
+        (
+            moderation::queue::ModerationQueueApi,
+            moderation::actions::ModerationActionsApi,
+            moderation::log::ModerationLogApi,
+        ),
         notifications::NotificationsApi,
         watching::WatchingApi,
         answers::AnswersApi,
+        (
+            spaces::SpacesAdminApi,
+            space_moderators::SpaceModeratorsApi,
+            tags::TagsApi,
+            watched_words::WatchedWordsApi,
+            thread_edits::ThreadEditsApi,
+        ),
     )
 }
 

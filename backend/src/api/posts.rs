@@ -125,7 +125,9 @@ impl PostsApi {
         if body.body.trim().is_empty() {
             return Err(ApiError::field("body", "Enter your post"));
         }
-        let checked = render_and_scan(body.body.clone(), None).await?;
+        let mut checked = render_and_scan(body.body.clone(), None).await?;
+        checked.watched = crate::watched::screen_post(&state, None, &body.body, &checked).await?;
+        let cache = state.watched.clone();
         let reason = body
             .reason
             .clone()
@@ -186,6 +188,7 @@ impl PostsApi {
                             Some(REASON_CASE_INFORMATION),
                         )?;
                     }
+                    crate::watched::after_edit(c, &cache, &post, &checked, v.moderator)?;
                     if !own {
                         NewAudit::content(
                             Some(editor.id),

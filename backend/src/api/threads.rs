@@ -11,6 +11,7 @@ use super::page_limit;
 use super::posts::{PostView, post_view};
 use crate::auth::Viewer;
 use crate::db::forum::{Category, ContentStatus, NewPost, NewThread, Post, Thread, enqueue_search};
+use crate::db::tags::Tag as TagRow;
 use crate::db::users::User;
 use crate::db::watches::ThreadWatch;
 use crate::db::{DbError, now};
@@ -40,6 +41,8 @@ pub struct NewThreadRequest {
     /// Markdown.
     pub body: String,
     pub kind: Option<ThreadKind>,
+    /// Up to 5 tags, normalised (lower case, spaces become hyphens).
+    pub tags: Option<Vec<String>>,
 }
 
 #[derive(Object)]
@@ -107,8 +110,12 @@ impl ThreadsApi {
             v.fail("body", "Enter your post");
         }
         v.finish()?;
+        let tags = super::tags::parse_tags(body.tags.as_deref().unwrap_or_default())?;
         let title = title.unwrap_or_default();
-        let checked = render_and_scan(body.body.clone(), Some(title.clone())).await?;
+        let mut checked = render_and_scan(body.body.clone(), Some(title.clone())).await?;
+        checked.watched =
+            crate::watched::screen_post(&state, Some(&title), &body.body, &checked).await?;
+        let config = state.config.clone();
         let slug = body.category.trim().to_owned();
         let kind = match body.kind.unwrap_or(ThreadKind::Discussion) {
             ThreadKind::Discussion => "discussion",
@@ -120,8 +127,14 @@ impl ThreadsApi {
             .run(move |c| {
                 let Some(category) = Category::find_by_slug(c, &slug)?.filter(|s| !s.archived)
                 else {
-                    return Ok(None);
+                    return Ok(Err(ApiError::field("category", "Choose a space")));
                 };
+                let moderator = crate::forum::moderates(c, &author, category.id)?;
+                if let Err(refused) =
+                    crate::posting::may_post(c, &config, &author, &category, None, moderator)?
+                {
+                    return Ok(Err(refused));
+                }
                 let held = hold_reason(c, &author, &category, &checked)?;
                 let status = if held.is_some() {
                     ContentStatus::Held
@@ -159,6 +172,8 @@ impl ThreadsApi {
                             updated_at: at,
                         },
                     )?;
+                    TagRow::set_for_thread(c, thread_id, &tags)?;
+                    crate::watched::raise_flags(c, post_id, &checked.watched, held.is_some())?;
                     enqueue_search(c, "thread", thread_id)?;
                     if status == ContentStatus::Visible {
                         crate::notify::post_published(c, post_id)?;
@@ -166,7 +181,7 @@ impl ThreadsApi {
                         // The author watches their thread from the start, even while it waits.
                         ThreadWatch::watch_automatically(c, author.id, thread_id)?;
                     }
-                    Ok(Some(Created {
+                    Ok(Ok(Created {
                         id: thread_id,
                         thread_id,
                         status: status.as_str().into(),
@@ -174,8 +189,7 @@ impl ThreadsApi {
                     }))
                 })
             })
-            .await?;
-        let created = created.ok_or_else(|| ApiError::field("category", "Choose a space"))?;
+            .await??;
         state.notifier.nudge();
         Ok(CreatedResponse::Created(Json(created)))
     }
@@ -212,10 +226,13 @@ impl ThreadsApi {
                 ids.push(thread.author_id);
                 let names = User::names(c, &ids)?;
                 let extras = crate::api::answers::thread_extras(c, &user, &thread, &posts, v)?;
-                Ok(Some((thread, category, posts, names, v, extras)))
+                let tags = TagRow::slugs_for_threads(c, &[id])?
+                    .remove(&id)
+                    .unwrap_or_default();
+                Ok(Some((thread, category, posts, names, v, extras, tags)))
             })
             .await?;
-        let (thread, category, mut posts, names, v, extras) =
+        let (thread, category, mut posts, names, v, extras, tags) =
             found.ok_or_else(|| ApiError::not_found("thread"))?;
         let more = posts.len() as i64 > limit;
         posts.truncate(limit as usize);
@@ -237,10 +254,26 @@ impl ThreadsApi {
                 .collect(),
             watching: extras.watching,
             accepted_post_id: extras.accepted_post_id,
-            thread: summary(thread, &category.slug, &names),
+            thread: ThreadSummary {
+                tags,
+                ..summary(thread, &category.slug, &names)
+            },
             next_cursor,
             can_moderate: v.moderator,
         }))
+    }
+
+    /// Change a thread's title or tags: its author within the edit window, or a moderator of
+    /// the space (with a reason).
+    #[oai(path = "/:id", method = "patch", operation_id = "updateThread")]
+    async fn update(
+        &self,
+        state: Data<&AppState>,
+        viewer: Data<&Viewer>,
+        id: Path<i64>,
+        body: Json<super::thread_edits::ThreadChanges>,
+    ) -> ApiResult<Json<ThreadSummary>> {
+        super::thread_edits::update_thread(&state, &viewer, id.0, body.0).await
     }
 
     /// Reply in a thread.
@@ -256,7 +289,9 @@ impl ThreadsApi {
         if body.body.trim().is_empty() {
             return Err(ApiError::field("body", "Enter your reply"));
         }
-        let checked = render_and_scan(body.body.clone(), None).await?;
+        let mut checked = render_and_scan(body.body.clone(), None).await?;
+        checked.watched = crate::watched::screen_post(&state, None, &body.body, &checked).await?;
+        let config = state.config.clone();
         let thread_id = id.0;
         let reply_to = body.reply_to;
         let markdown = body.0.body;
@@ -289,6 +324,16 @@ impl ThreadsApi {
                 let Some(category) = Category::find(c, thread.category_id)? else {
                     return Ok(Err(ApiError::not_found("thread")));
                 };
+                if let Err(refused) = crate::posting::may_post(
+                    c,
+                    &config,
+                    &author,
+                    &category,
+                    Some(&thread),
+                    v.moderator,
+                )? {
+                    return Ok(Err(refused));
+                }
                 let held = hold_reason(c, &author, &category, &checked)?;
                 let status = if held.is_some() {
                     ContentStatus::Held
@@ -319,6 +364,7 @@ impl ThreadsApi {
                     } else {
                         ThreadWatch::watch_automatically(c, author.id, thread_id)?;
                     }
+                    crate::watched::raise_flags(c, post_id, &checked.watched, held.is_some())?;
                     enqueue_search(c, "post", post_id)?;
                     Ok(Created {
                         id: post_id,

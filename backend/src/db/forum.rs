@@ -118,6 +118,8 @@ pub struct Thread {
     pub last_activity_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// 0 when off; otherwise members wait this long between their posts in the thread.
+    pub slow_mode_seconds: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -188,12 +190,13 @@ impl Thread {
     }
 
     /// One page of a space's threads, pinned first, `limit + 1` rows; `offset` comes from the
-    /// caller's cursor.
+    /// caller's cursor. With `tag_id`, only threads carrying that tag.
     pub fn list(
         conn: &mut DbConn,
         category_id: i64,
         v: Visibility,
         sort: ThreadSort,
+        tag_id: Option<i64>,
         offset: i64,
         limit: i64,
     ) -> Result<Vec<Thread>, DbError> {
@@ -201,6 +204,15 @@ impl Thread {
             .filter(threads::category_id.eq(category_id))
             .select(Thread::as_select())
             .into_boxed();
+        if let Some(tag_id) = tag_id {
+            q = q.filter(
+                threads::id.eq_any(
+                    super::schema::thread_tags::table
+                        .filter(super::schema::thread_tags::tag_id.eq(tag_id))
+                        .select(super::schema::thread_tags::thread_id),
+                ),
+            );
+        }
         q = if v.moderator {
             q.filter(threads::status.ne(ContentStatus::Deleted.as_str()))
         } else {

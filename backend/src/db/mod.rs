@@ -9,12 +9,16 @@ pub mod migrations;
 pub mod moderation;
 pub mod notifications;
 pub mod outbox;
+pub mod posting;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod spaces;
+pub mod tags;
 pub mod tokens;
 pub mod users;
 pub mod watches;
+pub mod watched_words;
 
 use std::path::PathBuf;
 use std::time::Duration;

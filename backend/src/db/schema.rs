@@ -118,6 +118,7 @@ diesel::table! {
         last_activity_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        slow_mode_seconds -> Integer,
     }
 }
 
@@ -253,12 +254,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        slug -> Text,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    thread_tags (thread_id, tag_id) {
+        thread_id -> BigInt,
+        tag_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    watched_words (id) {
+        id -> BigInt,
+        pattern -> Text,
+        kind -> Text,
+        action -> Text,
+        note -> Nullable<Text>,
+        message -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(appeals -> audit_log (audit_id));
 diesel::joinable!(threads -> categories (category_id));
 diesel::joinable!(posts -> threads (thread_id));
 diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(account_tokens -> users (user_id));
+diesel::joinable!(thread_tags -> threads (thread_id));
+diesel::joinable!(thread_tags -> tags (tag_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -281,6 +314,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_flags,
     thread_watches,
     category_watches,
-    post_helpful
+    post_helpful,
+    tags,
+    thread_tags
 );
 diesel::allow_tables_to_appear_in_same_query!(users, notifications, notification_preferences);

@@ -107,6 +107,10 @@ impl Builder {
         values
             .entry("ARGON2_CONCURRENCY".into())
             .or_insert_with(|| "2".into());
+        // Tests post freely unless they set the posting rate limits themselves.
+        for key in ["POST_RATE_LIMIT", "POST_RATE_LIMIT_NEW_MEMBER"] {
+            values.entry(key.into()).or_insert_with(|| "10000".into());
+        }
         let pg = match self.backend {
             Backend::Postgres => {
                 let pg = PgDatabase::create();

@@ -15,4 +15,6 @@ mod migrations;
 mod moderation;
 mod notifications;
 mod ops;
+mod posting_rules;
 mod redis_backed;
+mod spaces;
