@@ -1,5 +1,6 @@
 //! The REST API under /api: one module per resource, each an OpenAPI struct.
 
+pub mod activity;
 pub mod admin;
 pub mod auth;
 pub mod categories;
@@ -24,6 +25,7 @@ pub type Apis = (
     categories::CategoriesApi,
     threads::ThreadsApi,
     posts::PostsApi,
+    activity::ActivityApi,
 );
 
 fn apis() -> Apis {
@@ -36,6 +38,7 @@ fn apis() -> Apis {
         categories::CategoriesApi,
         threads::ThreadsApi,
         posts::PostsApi,
+        activity::ActivityApi,
     )
 }
 

@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod accounts;
+mod activity;
 mod bad_input;
 mod common;
 mod config;
