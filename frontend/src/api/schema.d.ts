@@ -735,6 +735,11 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             edited_at?: string;
+            /**
+             * @description The Markdown source, present only when the viewer may edit the post now (its author
+             *     within the edit window, or a moderator of the space), to fill the edit form.
+             */
+            body_markdown?: string;
         };
         /** Preview */
         Preview: {

@@ -13,4 +13,5 @@ mod mail;
 mod members;
 mod migrations;
 mod ops;
+mod post_source;
 mod redis_backed;
