@@ -71,12 +71,7 @@ export async function homePage(ctx: PageContext): Promise<void> {
 
   const suspended = isSuspended(member);
   let activity: TemplateResult | typeof nothing = nothing;
-  if (member.status === 'active') {
-    const [feed, spaces] = await Promise.all([call(api.GET('/activity', { params: { query: { limit: 10 } } })), call(api.GET('/categories'))]);
-    if (!ctx.isCurrent()) return;
-    if (feed.ok && spaces.ok) activity = activitySection(feed.data, spaces.data.items);
-    else activity = html`<p>The latest activity could not be loaded. <a href="/spaces">Go to the spaces</a>.</p>`;
-  }
+  const show = () => {
   ctx.show(
     '',
     html`<h1>Welcome, ${member.display_name}</h1>
@@ -104,4 +99,15 @@ export async function homePage(ctx: PageContext): Promise<void> {
         : nothing}
       ${activity}`,
   );
+  };
+  // The welcome shows at once; the latest activity follows when it arrives.
+  show();
+  if (member.status !== 'active') return;
+  const [feed, spaces] = await Promise.all([call(api.GET('/activity', { params: { query: { limit: 10 } } })), call(api.GET('/categories'))]);
+  if (!ctx.isCurrent()) return;
+  activity =
+    feed.ok && spaces.ok
+      ? activitySection(feed.data, spaces.data.items)
+      : html`<p>The latest activity could not be loaded. <a href="/spaces">Go to the spaces</a>.</p>`;
+  show();
 }

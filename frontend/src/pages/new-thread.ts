@@ -40,7 +40,7 @@ export async function newThreadPage(ctx: PageContext): Promise<void> {
             ${errorSummary(errors)}
             <h1><span class="nhsuk-caption-l">${space.name}</span> Start a new thread</h1>
             ${space.pre_moderated ? html`<p>A moderator checks every post in this space before other members see it.</p>` : nothing}
-            <form novalidate @submit=${onSubmit}>
+            <form novalidate @submit=${onSubmit} @input=${onInput} @change=${onInput}>
               ${inputField({ id: FIELD_IDS.title, name: 'title', label: 'Title', hint: 'Say what the thread is about in a few words', value: title, error: errors.fields.title ?? errors.fields.category })}
               ${radiosField({
                 id: FIELD_IDS.kind,
@@ -59,6 +59,13 @@ export async function newThreadPage(ctx: PageContext): Promise<void> {
           </div>
         </div>`,
     );
+  };
+
+  // The preview re-renders the form while someone types, so keep what they typed elsewhere.
+  const onInput = (event: Event) => {
+    const el = event.target as HTMLInputElement;
+    if (el.name === 'title') title = el.value;
+    if (el.name === 'kind' && el.checked) kind = el.value === 'question' ? 'question' : 'discussion';
   };
 
   const onSubmit = async (event: Event) => {
