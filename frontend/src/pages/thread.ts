@@ -107,7 +107,7 @@ export async function threadPage(ctx: PageContext): Promise<void> {
         </div>
         ${t.status === 'held' ? insetText(html`<p><strong class="nhsuk-tag nhsuk-tag--yellow">Awaiting review</strong> ${heldText(opening?.held_reason, 'thread')}</p>`) : nothing}
         ${t.locked ? insetText(html`<p>This thread is locked. No one can reply to it.</p>`) : nothing}
-        <ol class="app-posts" aria-label="Posts">
+        <ol class="app-posts" aria-label="Posts" data-thread=${t.id}>
           ${posts.map((p) => postTemplate(p))}
         </ol>
         ${nextCursor ? html`<form novalidate @submit=${more}>${button('Show more posts', { secondary: true, disabled: busy })}</form>` : nothing}
