@@ -59,7 +59,12 @@ function threadPage(over: Partial<ThreadPage['thread']>, posts: PostView[]): Thr
 let answer: ThreadPage;
 vi.mock('../src/api/client', async (original) => ({
   ...(await original<typeof import('../src/api/client')>()),
-  api: { GET: async () => ({ data: answer, response: new Response(null, { status: 200 }) }) },
+  api: {
+    GET: async (path: string) => ({
+      data: path === '/categories' ? { items: [{ slug: 'london', name: 'London', description: '', kind: 'region', pre_moderated: false, thread_count: 1 }] } : answer,
+      response: new Response(null, { status: 200 }),
+    }),
+  },
 }));
 
 async function open(page: ThreadPage): Promise<HTMLElement> {
@@ -100,6 +105,7 @@ describe('thread page', () => {
     const el = await open(threadPage({}, [post({ id: 1, is_first: true }), post({ id: 2 })]));
     expect(el.querySelector('form.app-reply textarea#reply-body')).not.toBeNull();
     expect(el.querySelectorAll('.app-post__menu button').length).toBe(2);
+    expect(el.querySelector('.nhsuk-back-link')?.textContent).toBe('Back to London');
   });
 
   it('marks the author\u2019s held post with its reason, and quotes the post a reply answers', async () => {

@@ -4,6 +4,7 @@ import { api, call, type ActivityFeed, type Space } from '../api/client';
 import { isSuspended } from '../nav';
 import type { PageContext } from '../routes';
 import { formatDateTime, insetText, warningCallout } from '../ui';
+import { loadSpaces } from '../forum/space-names';
 import { spacePath, threadItem } from './spaces';
 
 /** Splits the feed into the member's regional space and everything else, keeping the order. */
@@ -103,11 +104,11 @@ export async function homePage(ctx: PageContext): Promise<void> {
   // The welcome shows at once; the latest activity follows when it arrives.
   show();
   if (member.status !== 'active') return;
-  const [feed, spaces] = await Promise.all([call(api.GET('/activity', { params: { query: { limit: 10 } } })), call(api.GET('/categories'))]);
+  const [feed, spaces] = await Promise.all([call(api.GET('/activity', { params: { query: { limit: 10 } } })), loadSpaces()]);
   if (!ctx.isCurrent()) return;
   activity =
-    feed.ok && spaces.ok
-      ? activitySection(feed.data, spaces.data.items)
+    feed.ok && spaces
+      ? activitySection(feed.data, spaces)
       : html`<p>The latest activity could not be loaded. <a href="/spaces">Go to the spaces</a>.</p>`;
   show();
 }

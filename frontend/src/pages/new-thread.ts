@@ -9,7 +9,8 @@ import type { PageContext } from '../routes';
 import { backLink } from '../ui';
 import { spacePath } from './spaces';
 
-const FIELD_IDS = { title: 'title', kind: 'kind', body: 'body', category: 'title' };
+// A `category` error (the space went away) has no field here: it shows in the summary only.
+const FIELD_IDS = { title: 'title', kind: 'kind', body: 'body' };
 
 export async function newThreadPage(ctx: PageContext): Promise<void> {
   const slug = ctx.params.slug;
@@ -41,7 +42,7 @@ export async function newThreadPage(ctx: PageContext): Promise<void> {
             <h1><span class="nhsuk-caption-l">${space.name}</span> Start a new thread</h1>
             ${space.pre_moderated ? html`<p>A moderator checks every post in this space before other members see it.</p>` : nothing}
             <form novalidate @submit=${onSubmit} @input=${onInput} @change=${onInput}>
-              ${inputField({ id: FIELD_IDS.title, name: 'title', label: 'Title', hint: 'Say what the thread is about in a few words', value: title, error: errors.fields.title ?? errors.fields.category })}
+              ${inputField({ id: FIELD_IDS.title, name: 'title', label: 'Title', hint: 'Say what the thread is about in a few words', value: title, error: errors.fields.title })}
               ${radiosField({
                 id: FIELD_IDS.kind,
                 name: 'kind',

@@ -7,6 +7,7 @@ import { button, errorSummary, hasErrors, NO_ERRORS, problemToFormErrors, type F
 import { BodyEditor } from '../forum/editor';
 import { setFlash, takeFlash } from '../forum/flash';
 import { excerpt, markerTags, postMarkers, threadMarkers } from '../forum/markers';
+import { spaceName, loadSpaces } from '../forum/space-names';
 import { postMenuItems, threadMenuItems, type SlotContext } from '../forum/slots';
 import type { PageContext } from '../routes';
 import { backLink, formatDateTime, insetText, successBanner } from '../ui';
@@ -27,7 +28,7 @@ export async function threadPage(ctx: PageContext): Promise<void> {
     ctx.showProblem({ type: 'about:blank', title: 'Page not found', status: 404 });
     return;
   }
-  const first = await call(api.GET('/threads/{id}', { params: { path: { id }, query: { limit: PAGE_SIZE } } }));
+  const [first, spaces] = await Promise.all([call(api.GET('/threads/{id}', { params: { path: { id }, query: { limit: PAGE_SIZE } } })), loadSpaces()]);
   if (!ctx.isCurrent()) return;
   if (!first.ok) {
     ctx.showProblem(first.problem);
@@ -96,7 +97,7 @@ export async function threadPage(ctx: PageContext): Promise<void> {
     const threadItems = threadMenuItems(slotContext());
     ctx.show(
       `${hasErrors(errors) ? 'Error: ' : ''}${t.title}`,
-      html`${backLink(spacePath(t.category), 'Back to the space')}
+      html`${backLink(spacePath(t.category), `Back to ${spaceName(spaces, t.category)}`)}
         ${errorSummary(errors)}
         ${successBanner(message)}
         <div class="app-thread__header">
