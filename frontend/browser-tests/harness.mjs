@@ -66,8 +66,10 @@ export class App {
     throw new Error(`server not ready at ${this.baseUrl}/readyz within 60 s:\n${this.logs.join('')}`);
   }
 
-  createUser({ email, name, role, password }) {
-    const r = spawnSync(this.bin, ['user', 'create', '--email', email, '--name', name, '--role', role, '--password-stdin', '--verified'], {
+  createUser({ email, name, role, password, region }) {
+    const args = ['user', 'create', '--email', email, '--name', name, '--role', role, '--password-stdin', '--verified'];
+    if (region) args.push('--region', region);
+    const r = spawnSync(this.bin, args, {
       env: this.env,
       input: `${password}\n`,
       encoding: 'utf8',

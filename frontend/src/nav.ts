@@ -34,10 +34,10 @@ export function navLinks(member: Member | null): NavLink[] {
       { href: '/register', text: 'Register' },
     ];
   }
-  const links: NavLink[] = [
-    { href: '/', text: 'Home' },
-    { href: '/account', text: 'My account' },
-  ];
+  const links: NavLink[] = [{ href: '/', text: 'Home' }];
+  // The forum is for approved members; a pending one would only be told to wait.
+  if (member.status === 'active') links.push({ href: '/spaces', text: 'Spaces' });
+  links.push({ href: '/account', text: 'My account' });
   if (canModerate(member)) links.push({ href: '/members', text: 'Members' });
   if (canAdminister(member)) {
     links.push({ href: '/admin/audit', text: 'Audit log' });
@@ -49,6 +49,8 @@ export function navLinks(member: Member | null): NavLink[] {
 
 /** The nav link that stands for `pathname`: an exact match, else the longest prefix other than `/`. */
 export function currentNavHref(links: NavLink[], pathname: string): string | null {
+  // A thread belongs to the spaces section, though its path doesn't say so.
+  if (pathname.startsWith('/threads/') && links.some((l) => l.href === '/spaces')) return '/spaces';
   let best: string | null = null;
   for (const link of links) {
     if (link.href === pathname) return link.href;

@@ -12,6 +12,9 @@ import { memberPage, membersPage } from './pages/members';
 import { auditPage } from './pages/audit';
 import { outboxPage } from './pages/outbox';
 import { settingsPage } from './pages/settings';
+import { spacePage, spacesPage } from './pages/spaces';
+import { newThreadPage } from './pages/new-thread';
+import { threadPage } from './pages/thread';
 
 export type Access = 'anyone' | 'signed-in' | 'moderator' | 'admin';
 
@@ -48,6 +51,10 @@ export const routes: AppRoute[] = [
   { path: '/forgot-password', access: 'anyone', page: forgotPasswordPage },
   { path: '/reset-password', access: 'anyone', page: resetPasswordPage },
   { path: '/account', access: 'signed-in', page: accountPage },
+  { path: '/spaces', access: 'signed-in', page: spacesPage },
+  { path: '/spaces/:slug', access: 'signed-in', page: spacePage },
+  { path: '/spaces/:slug/new', access: 'signed-in', page: newThreadPage },
+  { path: '/threads/:id', access: 'signed-in', page: threadPage },
   { path: '/members', access: 'moderator', page: membersPage },
   { path: '/members/:id', access: 'moderator', page: memberPage },
   { path: '/admin/audit', access: 'admin', page: auditPage },

@@ -26,19 +26,19 @@ describe('navLinks', () => {
   });
 
   it('gives members their account and sign out', () => {
-    expect(texts(member())).toEqual(['Home', 'My account', 'Sign out']);
-    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'My account', 'Sign out']);
+    expect(texts(member())).toEqual(['Home', 'Spaces', 'My account', 'Sign out']);
+    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'My account', 'Sign out']);
   });
 
   it('adds Members for moderators and the admin pages for admins', () => {
-    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'My account', 'Members', 'Sign out']);
-    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'My account', 'Members', 'Audit log', 'Settings', 'Sign out']);
+    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'My account', 'Members', 'Sign out']);
+    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'My account', 'Members', 'Audit log', 'Settings', 'Sign out']);
   });
 
   it('hides moderation from a moderator who is pending or suspended', () => {
     expect(texts(member({ role: 'moderator', status: 'pending' }))).toEqual(['Home', 'My account', 'Sign out']);
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'My account', 'Sign out']);
+    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'Spaces', 'My account', 'Sign out']);
   });
 
   it('ignores a suspension that has ended', () => {
@@ -55,5 +55,17 @@ describe('currentNavHref', () => {
     expect(currentNavHref(links, '/members/12')).toBe('/members');
     expect(currentNavHref(links, '/admin/audit')).toBe('/admin/audit');
     expect(currentNavHref(links, '/register/check-email')).toBeNull();
+  });
+
+  it('puts spaces, their new-thread forms and threads under Spaces', () => {
+    expect(currentNavHref(links, '/spaces')).toBe('/spaces');
+    expect(currentNavHref(links, '/spaces/london')).toBe('/spaces');
+    expect(currentNavHref(links, '/spaces/london/new')).toBe('/spaces');
+    expect(currentNavHref(links, '/threads/9')).toBe('/spaces');
+    expect(currentNavHref(navLinks(null), '/threads/9')).toBeNull();
+  });
+
+  it('offers Spaces only to approved members', () => {
+    expect(texts(member({ status: 'pending' }))).toEqual(['Home', 'My account', 'Sign out']);
   });
 });

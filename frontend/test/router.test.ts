@@ -36,6 +36,20 @@ describe('matchRoute', () => {
     expect(access('/admin/settings')).toBe('admin');
     expect(matchRoute(routes, '/search')).toBeNull();
   });
+
+  it('routes the forum pages to members, with their parameters', () => {
+    const m = (p: string) => matchRoute(routes, p);
+    expect(m('/spaces')?.route.access).toBe('signed-in');
+    expect(m('/spaces/london')?.params).toEqual({ slug: 'london' });
+    expect(m('/spaces/london')?.route.path).toBe('/spaces/:slug');
+    expect(m('/spaces/amhp-practice/new')?.route.path).toBe('/spaces/:slug/new');
+    expect(m('/spaces/amhp-practice/new')?.params).toEqual({ slug: 'amhp-practice' });
+    expect(m('/spaces/london/new')?.route.access).toBe('signed-in');
+    expect(m('/threads/42')?.params).toEqual({ id: '42' });
+    expect(m('/threads/42')?.route.access).toBe('signed-in');
+    expect(m('/threads')).toBeNull();
+    expect(m('/threads/42/extra')).toBeNull();
+  });
 });
 
 describe('safeNext', () => {

@@ -1,5 +1,6 @@
 //! The REST API under /api: one module per resource, each an OpenAPI struct.
 
+pub mod activity;
 pub mod admin;
 pub mod answers;
 pub mod auth;
@@ -34,6 +35,7 @@ pub type Apis = (
     categories::CategoriesApi,
     threads::ThreadsApi,
     posts::PostsApi,
+    activity::ActivityApi,
     flags::FlagsApi,
     ModerationApis,
     notifications::NotificationsApi,
@@ -70,7 +72,8 @@ fn apis() -> Apis {
         categories::CategoriesApi,
         threads::ThreadsApi,
         posts::PostsApi,
-        flags::FlagsApi,
+        activity::ActivityApi,
+    flags::FlagsApi,
         (
             moderation::queue::ModerationQueueApi,
             moderation::actions::ModerationActionsApi,

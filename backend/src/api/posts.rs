@@ -44,6 +44,9 @@ pub struct PostView {
     pub viewer_found_helpful: bool,
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
+    /// The Markdown source, present only when the viewer may edit the post now (its author
+    /// within the edit window, or a moderator of the space), to fill the edit form.
+    pub body_markdown: Option<String>,
 }
 
 #[derive(Object)]
@@ -389,7 +392,11 @@ pub(crate) fn finding(f: Finding) -> CaseFinding {
 
 pub fn post_view(p: Post, names: &[(i64, String)], v: Visibility) -> PostView {
     let show_reason = v.moderator || p.author_id == v.viewer_id;
+    let editable = !p.redacted
+        && p.status() != ContentStatus::Deleted
+        && (v.moderator || (p.author_id == v.viewer_id && now() - p.created_at <= EDIT_WINDOW));
     PostView {
+        body_markdown: editable.then(|| p.body_markdown.clone()),
         author_name: names
             .iter()
             .find(|(id, _)| *id == p.author_id)

@@ -241,6 +241,38 @@ impl Thread {
         Ok(q.offset(offset).limit(limit + 1).load(conn)?)
     }
 
+    /// The latest threads in open spaces that `viewer_id` may see as a member (visible, and
+    /// their own held ones), with each thread's space slug: only `in_category` when given, and
+    /// never `except_category`.
+    pub fn recent(
+        conn: &mut DbConn,
+        viewer_id: i64,
+        in_category: Option<i64>,
+        except_category: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<(Thread, String)>, DbError> {
+        let mut q = threads::table
+            .inner_join(categories::table)
+            .filter(categories::archived.eq(false))
+            .filter(
+                threads::status
+                    .eq(ContentStatus::Visible.as_str())
+                    .or(threads::status
+                        .eq(ContentStatus::Held.as_str())
+                        .and(threads::author_id.eq(viewer_id))),
+            )
+            .select((Thread::as_select(), categories::slug))
+            .order((threads::last_activity_at.desc(), threads::id.desc()))
+            .into_boxed();
+        if let Some(id) = in_category {
+            q = q.filter(threads::category_id.eq(id));
+        }
+        if let Some(id) = except_category {
+            q = q.filter(threads::category_id.ne(id));
+        }
+        Ok(q.limit(limit).load(conn)?)
+    }
+
     pub fn touch_activity(
         conn: &mut DbConn,
         id: i64,

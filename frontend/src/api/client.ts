@@ -13,6 +13,13 @@ export type Meta = Schemas['MetaInfo'];
 export type Session = Schemas['SessionInfo'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type OutboxMail = Schemas['OutboxMail'];
+export type Space = Schemas['Space'];
+export type ThreadSummary = Schemas['ThreadSummary'];
+export type ThreadPage = Schemas['ThreadPage'];
+export type PostView = Schemas['PostView'];
+export type CaseFinding = Schemas['CaseFinding'];
+export type Revision = Schemas['Revision'];
+export type ActivityFeed = Schemas['ActivityFeed'];
 
 export const api = createClient<paths>({
   baseUrl: '/api',

@@ -1,10 +1,47 @@
 // The home page: what the service is, and where the signed-in member stands.
-import { html, nothing } from 'lit-html';
+import { html, nothing, type TemplateResult } from 'lit-html';
+import { api, call, type ActivityFeed, type Space } from '../api/client';
 import { isSuspended } from '../nav';
 import type { PageContext } from '../routes';
 import { formatDateTime, insetText, warningCallout } from '../ui';
+import { loadSpaces } from '../forum/space-names';
+import { spacePath, threadItem } from './spaces';
 
-export function homePage(ctx: PageContext): void {
+/** Splits the feed into the member's regional space and everything else, keeping the order. */
+export function splitActivity(feed: ActivityFeed): { region: ActivityFeed['items']; elsewhere: ActivityFeed['items'] } {
+  const slug = feed.region_space ?? null;
+  return {
+    region: slug ? feed.items.filter((t) => t.category === slug) : [],
+    elsewhere: slug ? feed.items.filter((t) => t.category !== slug) : feed.items,
+  };
+}
+
+function activitySection(feed: ActivityFeed, spaces: Space[]): TemplateResult {
+  const name = (slug: string) => spaces.find((s) => s.slug === slug)?.name ?? slug;
+  const { region, elsewhere } = splitActivity(feed);
+  const regionSpace = feed.region_space ? spaces.find((s) => s.slug === feed.region_space) : undefined;
+  return html`${regionSpace
+      ? html`<h2>Latest in ${regionSpace.name}</h2>
+          ${region.length
+            ? html`<ul class="nhsuk-list app-thread-list">${region.map((t) => threadItem(t, 3))}</ul>`
+            : html`<p>No one has started a thread in your region yet.</p>`}
+          <p><a href=${spacePath(regionSpace.slug)}>Go to ${regionSpace.name}</a></p>`
+      : nothing}
+    <h2>${regionSpace ? 'Latest in other spaces' : 'Latest activity'}</h2>
+    ${elsewhere.length
+      ? html`<ul class="nhsuk-list app-thread-list">${elsewhere.map((t) => threadItem(t, 3, name(t.category)))}</ul>`
+      : html`<p>There is nothing new yet.</p>`}
+    <p>
+      <a class="nhsuk-action-link" href="/spaces">
+        <svg class="nhsuk-icon nhsuk-icon--arrow-right-circle" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16" focusable="false" aria-hidden="true">
+          <path d="M12 2a10 10 0 0 0-10 9h11.7l-4-4a1 1 0 0 1 1.5-1.4l5.6 5.7a1 1 0 0 1 0 1.4l-5.6 5.7a1 1 0 0 1-1.5 0 1 1 0 0 1 0-1.4l4-4H2A10 10 0 1 0 12 2z" />
+        </svg>
+        <span class="nhsuk-action-link__text">See all the spaces</span>
+      </a>
+    </p>`;
+}
+
+export async function homePage(ctx: PageContext): Promise<void> {
   const member = ctx.member;
   const intro = html`<p class="nhsuk-lede-text">
       A community of practice for mental health social workers in NHS England: approved mental health
@@ -34,6 +71,8 @@ export function homePage(ctx: PageContext): void {
   }
 
   const suspended = isSuspended(member);
+  let activity: TemplateResult | typeof nothing = nothing;
+  const show = () => {
   ctx.show(
     '',
     html`<h1>Welcome, ${member.display_name}</h1>
@@ -58,6 +97,18 @@ export function homePage(ctx: PageContext): void {
       ${intro}
       ${member.status === 'active' && !suspended
         ? insetText(html`<p>You are signed in as ${member.email}. Manage your profile and sessions in <a href="/account">My account</a>.</p>`)
-        : nothing}`,
+        : nothing}
+      ${activity}`,
   );
+  };
+  // The welcome shows at once; the latest activity follows when it arrives.
+  show();
+  if (member.status !== 'active') return;
+  const [feed, spaces] = await Promise.all([call(api.GET('/activity', { params: { query: { limit: 10 } } })), loadSpaces()]);
+  if (!ctx.isCurrent()) return;
+  activity =
+    feed.ok && spaces
+      ? activitySection(feed.data, spaces)
+      : html`<p>The latest activity could not be loaded. <a href="/spaces">Go to the spaces</a>.</p>`;
+  show();
 }

@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
 
 mod accounts;
+mod activity;
 mod bad_input;
 mod common;
 mod config;
@@ -16,5 +17,6 @@ mod moderation;
 mod notifications;
 mod ops;
 mod posting_rules;
+mod post_source;
 mod redis_backed;
 mod spaces;

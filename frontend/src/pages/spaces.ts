@@ -1,0 +1,146 @@
+// The spaces: the list of regional communities and topic spaces, and one space's threads with
+// sort tabs, markers and paging.
+import { html, nothing, type TemplateResult } from 'lit-html';
+import { api, call, type Space, type ThreadSummary } from '../api/client';
+import { button, errorSummary, NO_ERRORS, problemToFormErrors, type FormErrors } from '../forms';
+import { markerTags, replyCountText, threadMarkers } from '../forum/markers';
+import type { PageContext } from '../routes';
+import { backLink, formatDateTime } from '../ui';
+
+export type Sort = 'activity' | 'new' | 'unanswered';
+
+export const SORTS: { value: Sort; text: string }[] = [
+  { value: 'activity', text: 'Recent activity' },
+  { value: 'new', text: 'Newest' },
+  { value: 'unanswered', text: 'Unanswered' },
+];
+
+export function parseSort(raw: string | null): Sort {
+  return SORTS.some((s) => s.value === raw) ? (raw as Sort) : 'activity';
+}
+
+export function spacePath(slug: string, sort: Sort = 'activity'): string {
+  const base = `/spaces/${encodeURIComponent(slug)}`;
+  return sort === 'activity' ? base : `${base}?sort=${sort}`;
+}
+
+export function threadCountText(n: number): string {
+  return n === 1 ? '1 thread' : `${n} threads`;
+}
+
+function spaceCard(s: Space): TemplateResult {
+  return html`<li class="nhsuk-grid-column-one-half nhsuk-card-group__item">
+    <div class="nhsuk-card nhsuk-card--clickable">
+      <div class="nhsuk-card__content">
+        <h3 class="nhsuk-card__heading nhsuk-heading-s"><a class="nhsuk-card__link" href=${spacePath(s.slug)}>${s.name}</a></h3>
+        <p class="nhsuk-card__description">${s.description}</p>
+        <p class="nhsuk-body-s app-space__count">${threadCountText(s.thread_count)}${s.pre_moderated ? ' · posts are checked by a moderator first' : ''}</p>
+      </div>
+    </div>
+  </li>`;
+}
+
+export async function spacesPage(ctx: PageContext): Promise<void> {
+  const res = await call(api.GET('/categories'));
+  if (!ctx.isCurrent()) return;
+  if (!res.ok) {
+    ctx.showProblem(res.problem);
+    return;
+  }
+  const regions = res.data.items.filter((s) => s.kind === 'region');
+  const topics = res.data.items.filter((s) => s.kind !== 'region');
+  const mine = regions.find((s) => s.slug === ctx.member?.region);
+  ctx.show(
+    'Spaces',
+    html`<h1>Spaces</h1>
+      <p class="nhsuk-lede-text">Ask colleagues, share practice and find earlier discussions in your region's community and in the topic spaces.</p>
+      ${mine ? html`<p>Your region: <a href=${spacePath(mine.slug)}>${mine.name}</a></p>` : nothing}
+      <h2>Regional communities</h2>
+      <ul class="nhsuk-grid-row nhsuk-card-group">${regions.map(spaceCard)}</ul>
+      <h2>Topic spaces</h2>
+      <ul class="nhsuk-grid-row nhsuk-card-group">${topics.map(spaceCard)}</ul>`,
+  );
+}
+
+export function threadItem(t: ThreadSummary, headingLevel: 2 | 3 = 2, spaceName?: string): TemplateResult {
+  const link = html`<a href=${`/threads/${t.id}`}>${t.title}</a>`;
+  return html`<li class="app-thread-list__item${t.pinned ? ' app-thread-list__item--pinned' : ''}">
+    ${headingLevel === 2 ? html`<h2 class="nhsuk-heading-s app-thread-list__title">${link}</h2>` : html`<h3 class="nhsuk-heading-s app-thread-list__title">${link}</h3>`}
+    ${markerTags(threadMarkers(t))}
+    <p class="nhsuk-body-s app-thread-list__meta">
+      ${spaceName ? html`In ${spaceName} · ` : nothing}Started by ${t.author_name} · ${replyCountText(t.reply_count)} · Last activity ${formatDateTime(t.last_activity_at)}
+    </p>
+  </li>`;
+}
+
+function sortNav(slug: string, current: Sort): TemplateResult {
+  return html`<nav class="app-filter" aria-label="Sort threads">
+    <ul class="nhsuk-list app-filter__list">
+      ${SORTS.map(
+        (s) => html`<li class="app-filter__item">
+          ${s.value === current
+            ? html`<a href=${spacePath(slug, s.value)} aria-current="page"><strong>${s.text}</strong></a>`
+            : html`<a href=${spacePath(slug, s.value)}>${s.text}</a>`}
+        </li>`,
+      )}
+    </ul>
+  </nav>`;
+}
+
+export async function spacePage(ctx: PageContext): Promise<void> {
+  const slug = ctx.params.slug;
+  const sort = parseSort(ctx.query.get('sort'));
+  const limit = 20;
+  const first = await call(api.GET('/categories/{slug}/threads', { params: { path: { slug }, query: { sort, limit } } }));
+  if (!ctx.isCurrent()) return;
+  if (!first.ok) {
+    ctx.showProblem(first.problem);
+    return;
+  }
+  const space = first.data.space;
+  let threads = first.data.items;
+  let nextCursor = first.data.next_cursor ?? null;
+  let errors: FormErrors = NO_ERRORS;
+  let busy = false;
+  let firstNewId: number | null = null;
+
+  const rerender = () =>
+    ctx.show(
+      space.name,
+      html`${backLink('/spaces', 'All spaces')}
+        ${errorSummary(errors)}
+        <h1>${space.name}</h1>
+        <p class="nhsuk-lede-text">${space.description}</p>
+        ${space.pre_moderated ? html`<p>A moderator checks every post in this space before other members see it.</p>` : nothing}
+        <a class="nhsuk-button" data-module="nhsuk-button" role="button" draggable="false" href=${`/spaces/${encodeURIComponent(space.slug)}/new`}>Start a new thread</a>
+        ${sortNav(space.slug, sort)}
+        ${threads.length === 0
+          ? html`<p>${sort === 'unanswered' ? 'Every thread here has a reply.' : 'No one has started a thread here yet.'}</p>`
+          : html`<ul class="nhsuk-list app-thread-list">${threads.map((t) => threadItem(t))}</ul>`}
+        ${nextCursor ? html`<form novalidate @submit=${more}>${button('Show more threads', { secondary: true, disabled: busy })}</form>` : nothing}`,
+    );
+
+  const more = async (event: Event) => {
+    event.preventDefault();
+    if (!nextCursor || busy) return;
+    busy = true;
+    const res = await call(api.GET('/categories/{slug}/threads', { params: { path: { slug }, query: { sort, limit, cursor: nextCursor } } }));
+    busy = false;
+    if (!ctx.isCurrent()) return;
+    if (res.ok) {
+      const known = new Set(threads.map((t) => t.id));
+      const fresh = res.data.items.filter((t) => !known.has(t.id));
+      firstNewId = fresh[0]?.id ?? null;
+      threads = [...threads, ...fresh];
+      nextCursor = res.data.next_cursor ?? null;
+      errors = NO_ERRORS;
+    } else {
+      errors = problemToFormErrors(res.problem, {});
+    }
+    rerender();
+    // Keep keyboard users where the new threads begin.
+    if (firstNewId !== null) document.querySelector<HTMLElement>(`a[href="/threads/${firstNewId}"]`)?.focus();
+  };
+
+  rerender();
+}
