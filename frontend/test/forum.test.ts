@@ -21,6 +21,8 @@ function thread(over: Partial<ThreadSummary> = {}): ThreadSummary {
     author_name: 'Sam',
     last_activity_at: '2026-01-01T00:00:00Z',
     created_at: '2026-01-01T00:00:00Z',
+    tags: [],
+    slow_mode_seconds: 0,
     ...over,
   };
 }

@@ -28,6 +28,7 @@ function post(over: Partial<PostView>): PostView {
     body_html: '<p>Hello</p>',
     status: 'visible',
     helpful_count: 0,
+    viewer_found_helpful: false,
     created_at: '2026-01-01T10:00:00Z',
     ...over,
   };
@@ -49,10 +50,13 @@ function threadPage(over: Partial<ThreadPage['thread']>, posts: PostView[]): Thr
       author_name: 'Ari',
       last_activity_at: '2026-01-01T10:00:00Z',
       created_at: '2026-01-01T10:00:00Z',
+      tags: [],
+      slow_mode_seconds: 0,
       ...over,
     },
     posts,
     can_moderate: false,
+    watching: false,
   };
 }
 

@@ -73,7 +73,7 @@ fn apis() -> Apis {
         threads::ThreadsApi,
         posts::PostsApi,
         activity::ActivityApi,
-    flags::FlagsApi,
+        flags::FlagsApi,
         (
             moderation::queue::ModerationQueueApi,
             moderation::actions::ModerationActionsApi,

@@ -17,8 +17,8 @@ pub mod spaces;
 pub mod tags;
 pub mod tokens;
 pub mod users;
-pub mod watches;
 pub mod watched_words;
+pub mod watches;
 
 use std::path::PathBuf;
 use std::time::Duration;

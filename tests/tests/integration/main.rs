@@ -16,7 +16,7 @@ mod migrations;
 mod moderation;
 mod notifications;
 mod ops;
-mod posting_rules;
 mod post_source;
+mod posting_rules;
 mod redis_backed;
 mod spaces;
