@@ -197,7 +197,10 @@ function fieldIds(action: ModAction): Record<string, string> {
   return { ...reasonFieldIds(PREFIX), ...(action.fieldIds ?? {}) };
 }
 
-function open(s: SlotContext, target: Panel['target'], action: ModAction): void {
+async function open(s: SlotContext, target: Panel['target'], action: ModAction): Promise<void> {
+  // The form opens with its preset reasons (asked for once per visit, usually already here).
+  if (!cachedReasons()) await loadReasons();
+  if (!s.page.isCurrent()) return;
   s.closePanels();
   s.clearErrors();
   const t = s.thread.thread;
@@ -205,7 +208,6 @@ function open(s: SlotContext, target: Panel['target'], action: ModAction): void 
   state(s.page).panel = { target, action, values, busy: false };
   s.rerender();
   document.getElementById(`${PREFIX}-heading`)?.focus();
-  if (!cachedReasons()) void loadReasons().then(() => s.rerender());
 }
 
 function close(s: SlotContext): void {
@@ -257,7 +259,7 @@ function panelTemplate(s: SlotContext, panel: Panel): TemplateResult {
 postMenuSlots.push((p, s) =>
   postActions(p, s).map(
     (a) => html`<li class="app-menu__moderator">
-      <button class="app-link-button" type="button" @click=${() => open(s, p.id, a)}>${a.label}${hidden(` the post by ${p.author_name} (a moderator action)`)}</button>
+      <button class="app-link-button" type="button" @click=${() => void open(s, p.id, a)}>${a.label}${hidden(` the post by ${p.author_name} (a moderator action)`)}</button>
     </li>`,
   ),
 );
@@ -269,6 +271,7 @@ postPanelSlots.push((p, s) => {
 
 threadMenuSlots.push((s) => {
   if (!s.thread.can_moderate) return null;
+  if (!cachedReasons()) void loadReasons();
   const st = state(s.page);
   if (!st.spaces) {
     void loadSpaces().then((spaces) => {
@@ -280,7 +283,7 @@ threadMenuSlots.push((s) => {
   }
   return threadActions(s, st.spaces).map(
     (a) => html`<li class="app-menu__moderator">
-      <button class="app-link-button" type="button" @click=${() => open(s, 'thread', a)}>${a.label}${hidden(' (a moderator action on this thread)')}</button>
+      <button class="app-link-button" type="button" @click=${() => void open(s, 'thread', a)}>${a.label}${hidden(' (a moderator action on this thread)')}</button>
     </li>`,
   );
 });
