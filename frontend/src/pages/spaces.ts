@@ -5,6 +5,7 @@ import { api, call, type Space, type ThreadSummary } from '../api/client';
 import { button, errorSummary, NO_ERRORS, problemToFormErrors, type FormErrors } from '../forms';
 import { markerTags, replyCountText, threadMarkers } from '../forum/markers';
 import { setWatching, watchButton } from '../forum/watch';
+import { takeFlash } from '../forum/flash';
 import type { PageContext } from '../routes';
 import { backLink, formatDateTime, successBanner } from '../ui';
 
@@ -39,7 +40,7 @@ function spaceCard(s: Space): TemplateResult {
       <div class="nhsuk-card__content">
         <h3 class="nhsuk-card__heading nhsuk-heading-s"><a class="nhsuk-card__link" href=${spacePath(s.slug)}>${s.name}</a></h3>
         <p class="nhsuk-card__description">${s.description}</p>
-        <p class="nhsuk-body-s app-space__count">${threadCountText(s.thread_count)}${s.pre_moderated ? ' · posts are checked by a moderator first' : ''}</p>
+        <p class="nhsuk-body-s app-space__count">${threadCountText(s.thread_count)}${s.pre_moderated ? ' · posts are checked by a moderator first' : ''}${s.watching ? ' · you watch this space' : ''}</p>
       </div>
     </div>
   </li>`;
@@ -111,7 +112,8 @@ export async function spacePage(ctx: PageContext): Promise<void> {
   let busy = false;
   let firstNewId: number | null = null;
   let watching = space.watching;
-  let message: string | null = null;
+  // "Your thread has been deleted" and the like, from the thread page.
+  let message: string | null = takeFlash();
 
   const toggleWatch = async () => {
     if (busy) return;

@@ -124,6 +124,12 @@ export async function threadPage(ctx: PageContext): Promise<void> {
   async function reload(): Promise<void> {
     const res = await call(api.GET('/threads/{id}', { params: { path: { id }, query: { limit: Math.min(100, Math.max(PAGE_SIZE, posts.length)) } } }));
     if (!ctx.isCurrent()) return;
+    if (!res.ok && res.problem.status === 404) {
+      // An action (a flag that reached the threshold, say) took the thread out of the viewer's sight.
+      setFlash('That thread is no longer available to you.');
+      ctx.navigate(spacePath(page.thread.category));
+      return;
+    }
     if (!res.ok) return fail(res.problem, {});
     page = res.data;
     posts = res.data.posts;
