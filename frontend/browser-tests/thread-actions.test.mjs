@@ -322,6 +322,59 @@ describe('thread actions', { concurrency: false }, () => {
     mod.assertClean();
   });
 
+  test('a flag that hides a thread\u2019s first post takes the flagger back to the space, told why', async () => {
+    const { alice, bea, cal, dan } = people;
+    const thread = expectStatus(await apiCall(alice.page, 'POST', '/threads', { category: 'north-west', title: 'A thread flagged away', body: 'Cheap pills here' }), 201, 'thread');
+    const page = expectStatus(await apiCall(alice.page, 'GET', `/threads/${thread.id}`), 200, 'thread page');
+    const first = page.posts[0].id;
+    for (const who of [bea, cal]) expectStatus(await apiCall(who.page, 'POST', `/posts/${first}/flags`, { reason: 'spam' }), 201, 'flag');
+    await dan.visit(`/threads/${thread.id}`, 'A thread flagged away');
+    await dan.page.locator(`#post-${first}`).getByRole('button', { name: /^Flag the post by Alice Author/ }).click();
+    await dan.page.getByLabel('It is spam or advertising').check();
+    await dan.page.getByRole('button', { name: 'Send flag' }).click();
+    await dan.page.waitForURL((u) => u.pathname === '/spaces/north-west');
+    await dan.settled('North West');
+    assert.match(await dan.page.locator('#maincontent').innerText(), /That thread is no longer available to you/);
+    assert.equal(await dan.page.getByRole('link', { name: 'A thread flagged away' }).count(), 0);
+    dan.assertClean();
+  });
+
+  test('a moderator hides and unhides a reply with a message, and members watch a space from its page', async () => {
+    const { alice, bea, mod } = people;
+    const { thread, reply } = await threadWithReply(alice, bea, 'london', 'A thread with a reply to hide', 'A reply that goes too far');
+    await mod.visit(`/threads/${thread.id}`, 'A thread with a reply to hide');
+    const page = mod.page;
+    await page.locator(`#post-${reply.id}`).getByRole('button', { name: /^Hide the post by Bea Jones/ }).click();
+    await chooseReason(page);
+    await page.getByLabel('Message to the author (optional)').fill('Please keep to the practice question.');
+    await page.getByRole('button', { name: 'Hide post' }).click();
+    await page.locator('#thread-message', { hasText: 'The post has been hidden' }).waitFor();
+    assert.match(await page.locator(`#post-${reply.id} .app-markers`).innerText(), /Hidden/);
+    await alice.visit(`/threads/${thread.id}`, 'A thread with a reply to hide');
+    assert.doesNotMatch(await alice.page.locator('#maincontent').innerText(), /goes too far/);
+
+    await page.locator(`#post-${reply.id}`).getByRole('button', { name: /^Unhide the post by Bea Jones/ }).click();
+    await page.getByLabel('Your own reason, or more detail (optional with a chosen reason)').fill('Reviewed again: it can stay');
+    await page.getByRole('button', { name: 'Unhide post' }).click();
+    await page.locator('#thread-message', { hasText: 'visible to members again' }).waitFor();
+    await alice.visit(`/threads/${thread.id}`, 'A thread with a reply to hide');
+    await alice.page.getByText('A reply that goes too far').waitFor();
+
+    // Bea was told about the hiding, in the moderator's words.
+    await bea.visit('/notifications', 'Notifications');
+    await bea.page.locator('.app-notification', { hasText: 'Please keep to the practice question.' }).waitFor();
+
+    await bea.visit('/spaces/midlands', 'Midlands');
+    await bea.page.getByRole('button', { name: 'Watch this space' }).click();
+    await bea.page.getByText('You are watching Midlands.').waitFor();
+    await bea.axe('watching a space');
+    await bea.page.getByRole('button', { name: 'Stop watching this space' }).waitFor();
+    const spaces = expectStatus(await apiCall(bea.page, 'GET', '/categories'), 200, 'spaces');
+    assert.equal(spaces.items.find((x) => x.slug === 'midlands').watching, true);
+    mod.assertClean();
+    bea.assertClean();
+  });
+
   test('no page reported a problem', () => {
     for (const p of Object.values(people)) p.assertClean();
   });

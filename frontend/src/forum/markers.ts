@@ -13,6 +13,7 @@ export function threadMarkers(t: ThreadSummary): Marker[] {
   if (t.pinned) out.push({ text: 'Pinned', colour: 'blue' });
   if (t.status === 'held') out.push({ text: 'Awaiting review', colour: 'yellow' });
   if (t.status === 'hidden') out.push({ text: 'Hidden', colour: 'red' });
+  if (t.status === 'deleted') out.push({ text: 'Deleted', colour: 'grey' });
   if (t.locked) out.push({ text: 'Locked', colour: 'grey' });
   if (t.kind === 'question') out.push(t.answered ? { text: 'Answered', colour: 'green' } : { text: 'Question', colour: 'orange' });
   return out;
