@@ -57,13 +57,15 @@ export function canAccept(s: SlotContext, p: PostView): boolean {
   return t.kind === 'question' && !p.is_first && p.status === 'visible' && (isAuthor(s) || s.thread.can_moderate);
 }
 
-function open(s: SlotContext, panel: Panel, focusId: string): void {
+async function open(s: SlotContext, panel: Panel, focusId: string): Promise<void> {
+  // A moderator's reason form opens with its preset reasons (usually fetched already).
+  if (panel.kind !== 'flag' && !cachedReasons()) await loadReasons();
+  if (!s.page.isCurrent()) return;
   s.closePanels();
   s.clearErrors();
   state(s.page).panel = panel;
   s.rerender();
   document.getElementById(focusId)?.focus();
-  if (panel.kind !== 'flag' && !cachedReasons()) void loadReasons().then(() => s.rerender());
 }
 
 function close(s: SlotContext, postId: number): void {
@@ -111,7 +113,7 @@ function acceptClicked(s: SlotContext, p: PostView, accept: boolean): void {
     void setAccepted(s, p, accept);
     return;
   }
-  open(s, { kind: accept ? 'accept' : 'unaccept', postId: p.id, values: {}, busy: false }, `accept-${p.id}-reason-text`);
+  void open(s, { kind: accept ? 'accept' : 'unaccept', postId: p.id, values: {}, busy: false }, `accept-${p.id}-reason-text`);
 }
 
 postMenuSlots.push((p, s) => {
@@ -129,7 +131,7 @@ postMenuSlots.push((p, s) => {
       <span class="app-helpful__count">${helpfulCountText(p.helpful_count)}</span>
     </li>`);
     items.push(html`<li>
-      <button class="app-link-button" type="button" @click=${() => open(s, { kind: 'flag', postId: p.id, values: {}, busy: false }, `flag-${p.id}-reason`)}>
+      <button class="app-link-button" type="button" @click=${() => void open(s, { kind: 'flag', postId: p.id, values: {}, busy: false }, `flag-${p.id}-reason`)}>
         Flag${hidden(` the post by ${p.author_name} for a moderator`)}
       </button>
     </li>`);

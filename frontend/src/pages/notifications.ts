@@ -57,8 +57,14 @@ export async function notificationsPage(ctx: PageContext): Promise<void> {
   };
 
   const follow = async (n: Notification, event: Event) => {
-    event.preventDefault();
     if (!n.url) return;
+    const e = event as MouseEvent;
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) {
+      // Opened in another tab or window: the link does its own work; still count it as read.
+      if (!n.read) void call(api.POST('/notifications/{id}/read', { params: { path: { id: n.id } } }));
+      return;
+    }
+    event.preventDefault();
     if (!n.read) {
       // Following it reads it; a failure to mark it still lets the member go to the thread.
       await call(api.POST('/notifications/{id}/read', { params: { path: { id: n.id } } }));
