@@ -198,8 +198,6 @@ describe('forum', { concurrency: false }, () => {
     await moderator.axe('unanswered threads');
   });
 
-  test.todo('a locked thread takes no replies (needs the lock endpoint from the moderation work)');
-
   test('no page reported a problem', () => {
     for (const p of [moderator, newcomer, other]) p.assertClean();
   });

@@ -8,6 +8,8 @@ import { isInternalLink, matchRoute } from './router';
 import { routes, type Access, type PageContext } from './routes';
 import { canAdminister, canModerate } from './nav';
 import { cantSeePage, notFoundPage } from './pages/errors';
+import { setUnreadNotifications } from './nav';
+import { NOTIFICATIONS_CHANGED } from './pages/notifications';
 
 export const SERVICE_NAME = 'Partners in Practice';
 
@@ -121,6 +123,14 @@ export async function refreshMember(): Promise<Member | null> {
   return member;
 }
 
+/** Asks for the unread notifications count and shows it in the header. */
+async function refreshUnread(): Promise<void> {
+  if (member?.status !== 'active') return setUnreadNotifications(null);
+  const res = await call(api.GET('/notifications', { params: { query: { limit: 1 } } }));
+  setUnreadNotifications(res.ok ? res.data.unread_count : null);
+  renderHeader(location.pathname);
+}
+
 export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (opts.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
@@ -196,6 +206,7 @@ export async function route(): Promise<void> {
   routedUrl = location.pathname + location.search;
   const match = matchRoute(routes, location.pathname);
   renderHeader(location.pathname);
+  void refreshUnread();
   const ctx = makeContext(match?.params ?? {});
   window.scrollTo(0, 0);
   if (!match) {
@@ -229,6 +240,7 @@ export async function start(): Promise<void> {
   window.addEventListener('popstate', () => {
     if (location.pathname + location.search !== routedUrl) void route();
   });
+  window.addEventListener(NOTIFICATIONS_CHANGED, () => void refreshUnread());
   await refreshMember();
   await route();
 }

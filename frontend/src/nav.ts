@@ -6,6 +6,18 @@ export interface NavLink {
   text: string;
 }
 
+// The unread notifications count the header shows, asked for on each navigation (null: unknown).
+let unreadNotifications: number | null = null;
+
+export function setUnreadNotifications(n: number | null): void {
+  unreadNotifications = n;
+}
+
+/** "Notifications (3 unread)": the count is part of the link's text, for everyone alike. */
+export function notificationsLinkText(unread: number | null): string {
+  return unread ? `Notifications (${unread} unread)` : 'Notifications';
+}
+
 const RANK: Record<Role, number> = { member: 0, curator: 1, moderator: 2, admin: 3 };
 
 export function hasRole(member: Member | null, role: Role): boolean {
@@ -37,6 +49,7 @@ export function navLinks(member: Member | null): NavLink[] {
   const links: NavLink[] = [{ href: '/', text: 'Home' }];
   // The forum is for approved members; a pending one would only be told to wait.
   if (member.status === 'active') links.push({ href: '/spaces', text: 'Spaces' });
+  if (member.status === 'active') links.push({ href: '/notifications', text: notificationsLinkText(unreadNotifications) });
   links.push({ href: '/account', text: 'My account' });
   if (canModerate(member)) links.push({ href: '/members', text: 'Members' });
   if (canAdminister(member)) {

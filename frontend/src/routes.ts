@@ -15,6 +15,7 @@ import { settingsPage } from './pages/settings';
 import { spacePage, spacesPage } from './pages/spaces';
 import { newThreadPage } from './pages/new-thread';
 import { threadPage } from './pages/thread';
+import { notificationSettingsPage, notificationsPage } from './pages/notifications';
 
 export type Access = 'anyone' | 'signed-in' | 'moderator' | 'admin';
 
@@ -55,6 +56,8 @@ export const routes: AppRoute[] = [
   { path: '/spaces/:slug', access: 'signed-in', page: spacePage },
   { path: '/spaces/:slug/new', access: 'signed-in', page: newThreadPage },
   { path: '/threads/:id', access: 'signed-in', page: threadPage },
+  { path: '/notifications', access: 'signed-in', page: notificationsPage },
+  { path: '/notifications/settings', access: 'signed-in', page: notificationSettingsPage },
   { path: '/members', access: 'moderator', page: membersPage },
   { path: '/members/:id', access: 'moderator', page: memberPage },
   { path: '/admin/audit', access: 'admin', page: auditPage },

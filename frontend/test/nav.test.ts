@@ -26,19 +26,19 @@ describe('navLinks', () => {
   });
 
   it('gives members their account and sign out', () => {
-    expect(texts(member())).toEqual(['Home', 'Spaces', 'My account', 'Sign out']);
-    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'My account', 'Sign out']);
+    expect(texts(member())).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Sign out']);
+    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Sign out']);
   });
 
   it('adds Members for moderators and the admin pages for admins', () => {
-    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'My account', 'Members', 'Sign out']);
-    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'My account', 'Members', 'Audit log', 'Settings', 'Sign out']);
+    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Members', 'Sign out']);
+    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Members', 'Audit log', 'Settings', 'Sign out']);
   });
 
   it('hides moderation from a moderator who is pending or suspended', () => {
     expect(texts(member({ role: 'moderator', status: 'pending' }))).toEqual(['Home', 'My account', 'Sign out']);
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'Spaces', 'My account', 'Sign out']);
+    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Sign out']);
   });
 
   it('ignores a suspension that has ended', () => {

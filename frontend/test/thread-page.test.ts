@@ -108,7 +108,8 @@ describe('thread page', () => {
   it('offers the reply form and per-post replies on an open thread', async () => {
     const el = await open(threadPage({}, [post({ id: 1, is_first: true }), post({ id: 2 })]));
     expect(el.querySelector('form.app-reply textarea#reply-body')).not.toBeNull();
-    expect(el.querySelectorAll('.app-post__menu button').length).toBe(2);
+    const replies = [...el.querySelectorAll('.app-post__menu button')].filter((b) => b.textContent?.trim().startsWith('Reply to this post'));
+    expect(replies.length).toBe(2);
     expect(el.querySelector('.nhsuk-back-link')?.textContent).toBe('Back to London');
   });
 
@@ -125,6 +126,7 @@ describe('thread page', () => {
     expect(mine.querySelector('.app-markers')?.textContent).toContain('Awaiting review');
     expect(mine.querySelector('.app-post__held')?.textContent).toContain('possible case information');
     const actions = [...mine.querySelectorAll('.app-post__menu button')].map((b) => b.textContent?.replace(/\s+/g, ' ').trim());
+    // Held: no helpful votes or flags yet.
     expect(actions).toEqual(['Reply to this post by Sam', 'Edit your post', 'Delete your post']);
     // The sanitised body sits in its container, as HTML.
     expect(el.querySelector('#post-1 .app-post__body em')?.textContent).toBe('opening');
@@ -147,5 +149,35 @@ describe('thread page', () => {
       slots.postMenuSlots.pop();
       slots.threadMenuSlots.pop();
     }
+  });
+
+  it('shows tags, slow mode and the accepted answer, with helpful votes and a flag on others’ posts', async () => {
+    const page = threadPage({ kind: 'question', answered: true, tags: ['rota', 'supervision'], slow_mode_seconds: 60 }, [
+      post({ id: 1, is_first: true }),
+      post({ id: 2, author_name: 'Bo', helpful_count: 2, viewer_found_helpful: true }),
+    ]);
+    const el = await open({ ...page, accepted_post_id: 2 });
+    expect([...el.querySelectorAll('.app-tags__link')].map((a) => a.getAttribute('href'))).toEqual(['/spaces/london?tag=rota', '/spaces/london?tag=supervision']);
+    expect(el.textContent).toContain('members can reply once every 1 minute');
+    expect(el.querySelector('#post-2 .app-markers')?.textContent).toContain('Accepted answer');
+    expect(el.querySelector('a[href="#post-2"]')?.textContent).toContain('go to the answer by Bo');
+    const toggle = el.querySelector('#post-2 .app-helpful__toggle');
+    expect(toggle?.getAttribute('aria-pressed')).toBe('true');
+    expect(el.querySelector('#post-2 .app-helpful__count')?.textContent).toBe('2 people found this helpful');
+    expect(el.querySelector('#post-2 .app-post__menu')?.textContent).toContain('Flag');
+    // Only the question's author or a moderator accepts answers.
+    expect(el.textContent).not.toContain('Accept as answer');
+    expect(el.querySelector('.app-menu__moderator')).toBeNull();
+  });
+
+  it('gives moderators their menu on the thread and its posts, and the question’s author the accept button', async () => {
+    const el = await open({ ...threadPage({ kind: 'question', author_id: ME.id }, [post({ id: 1, is_first: true, author_id: ME.id }), post({ id: 2 })]), can_moderate: true });
+    const threadMenu = el.querySelector('.app-thread__menu')?.textContent?.replace(/\s+/g, ' ') ?? '';
+    expect(threadMenu).toContain('Lock');
+    expect(threadMenu).toContain('Watch this thread');
+    expect(el.querySelector('#post-2 .app-post__menu')?.textContent).toContain('Redact');
+    expect(el.querySelector('#post-2 .app-post__menu')?.textContent).toContain('Accept as answer');
+    // Not on the opening post.
+    expect(el.querySelector('#post-1 .app-post__menu')?.textContent).not.toContain('Accept as answer');
   });
 });

@@ -13,16 +13,27 @@ export function threadMarkers(t: ThreadSummary): Marker[] {
   if (t.pinned) out.push({ text: 'Pinned', colour: 'blue' });
   if (t.status === 'held') out.push({ text: 'Awaiting review', colour: 'yellow' });
   if (t.status === 'hidden') out.push({ text: 'Hidden', colour: 'red' });
+  if (t.status === 'deleted') out.push({ text: 'Deleted', colour: 'grey' });
   if (t.locked) out.push({ text: 'Locked', colour: 'grey' });
   if (t.kind === 'question') out.push(t.answered ? { text: 'Answered', colour: 'green' } : { text: 'Question', colour: 'orange' });
   return out;
 }
 
+// The server's marker for a redacted post (backend/src/moderation.rs REDACTED_HTML); a
+// member's own markup can't carry the class, the sanitiser drops it.
+const REDACTED_HTML = '<p class="app-redacted">Removed by moderators.</p>';
+
+export function isRedacted(p: PostView): boolean {
+  return (p.body_html ?? '').trim() === REDACTED_HTML;
+}
+
 export function postMarkers(p: PostView): Marker[] {
-  if (p.status === 'held') return [{ text: 'Awaiting review', colour: 'yellow' }];
-  if (p.status === 'hidden') return [{ text: 'Hidden', colour: 'red' }];
-  if (p.status === 'deleted') return [{ text: 'Deleted', colour: 'grey' }];
-  return [];
+  const out: Marker[] = [];
+  if (p.status === 'held') out.push({ text: 'Awaiting review', colour: 'yellow' });
+  if (p.status === 'hidden') out.push({ text: 'Hidden', colour: 'red' });
+  if (p.status === 'deleted') out.push({ text: 'Deleted', colour: 'grey' });
+  if (isRedacted(p)) out.push({ text: 'Redacted', colour: 'grey' });
+  return out;
 }
 
 export function markerTags(markers: Marker[]): TemplateResult | typeof nothing {

@@ -1,16 +1,18 @@
-// Starting a thread in a space: title, kind and the post editor with its preview and
+// Starting a thread in a space: title, kind, tags and the post editor with its preview and
 // case-information warnings.
 import { html, nothing } from 'lit-html';
 import { api, call } from '../api/client';
 import { button, errorSummary, hasErrors, inputField, radiosField, required, validate, fieldErrorsToFormErrors, problemToFormErrors, NO_ERRORS, type FormErrors } from '../forms';
 import { BodyEditor } from '../forum/editor';
 import { setFlash } from '../forum/flash';
+import { parseTags } from '../forum/tags';
+import { MENTION_HINT } from './thread';
 import type { PageContext } from '../routes';
 import { backLink } from '../ui';
 import { spacePath } from './spaces';
 
 // A `category` error (the space went away) has no field here: it shows in the summary only.
-const FIELD_IDS = { title: 'title', kind: 'kind', body: 'body' };
+const FIELD_IDS = { title: 'title', kind: 'kind', body: 'body', tags: 'tags' };
 
 export async function newThreadPage(ctx: PageContext): Promise<void> {
   const slug = ctx.params.slug;
@@ -24,9 +26,10 @@ export async function newThreadPage(ctx: PageContext): Promise<void> {
   const space = res.data.space;
   let title = '';
   let kind: 'discussion' | 'question' = 'discussion';
+  let tags = '';
   let errors: FormErrors = NO_ERRORS;
   let busy = false;
-  const editor = new BodyEditor({ id: 'body', name: 'body', label: 'Your post', rerender: () => rerender() });
+  const editor = new BodyEditor({ id: 'body', name: 'body', label: 'Your post', hint: MENTION_HINT, rerender: () => rerender() });
 
   const rerender = () => {
     if (!ctx.isCurrent()) {
@@ -54,6 +57,15 @@ export async function newThreadPage(ctx: PageContext): Promise<void> {
                 value: kind,
                 error: errors.fields.kind,
               })}
+              ${inputField({
+                id: FIELD_IDS.tags,
+                name: 'tags',
+                label: 'Tags (optional)',
+                hint: 'Up to 5 words or short phrases that help colleagues find the thread, separated by commas, like: supervision, s136, AMHP rota',
+                value: tags,
+                error: errors.fields.tags,
+                spellcheck: false,
+              })}
               ${editor.template(errors.fields.body)}
               ${button('Post thread', { disabled: busy })}
             </form>
@@ -66,6 +78,7 @@ export async function newThreadPage(ctx: PageContext): Promise<void> {
   const onInput = (event: Event) => {
     const el = event.target as HTMLInputElement;
     if (el.name === 'title') title = el.value;
+    if (el.name === 'tags') tags = el.value;
     if (el.name === 'kind' && el.checked) kind = el.value === 'question' ? 'question' : 'discussion';
   };
 
@@ -75,10 +88,13 @@ export async function newThreadPage(ctx: PageContext): Promise<void> {
     const data = new FormData(event.currentTarget as HTMLFormElement);
     title = String(data.get('title') ?? '');
     kind = data.get('kind') === 'question' ? 'question' : 'discussion';
+    tags = String(data.get('tags') ?? '');
+    const tagList = parseTags(tags);
     const fieldErrors = validate(
       { title, body: editor.value },
       { title: [required('Enter a title')], body: [required('Enter your post')] },
     );
+    if (tagList.length > 5) fieldErrors.push({ field: 'tags', message: 'Enter up to 5 tags' });
     if (fieldErrors.length) {
       errors = fieldErrorsToFormErrors(fieldErrors, FIELD_IDS);
       rerender();
@@ -88,7 +104,7 @@ export async function newThreadPage(ctx: PageContext): Promise<void> {
     busy = true;
     errors = NO_ERRORS;
     rerender();
-    const created = await call(api.POST('/threads', { body: { category: space.slug, title: title.trim(), body: editor.value, kind } }));
+    const created = await call(api.POST('/threads', { body: { category: space.slug, title: title.trim(), body: editor.value, kind, ...(tagList.length ? { tags: tagList } : {}) } }));
     busy = false;
     if (!ctx.isCurrent()) return;
     if (created.ok) {

@@ -1,21 +1,33 @@
 // One thread: its posts in order with markers and quoted parents, paging, the reply form,
-// and editing, deleting and the earlier versions of one's own posts.
+// editing, deleting and the earlier versions of one's own posts (and a moderator's edit of
+// someone else's, with a reason), its tags and slow mode, the accepted answer, and the menus
+// the forum features fill (watching, helpful, flags, answers, moderator actions).
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { unsafeHTML } from 'lit-html/directives/unsafe-html.js';
 import { api, call, type PostView, type Problem, type Revision, type ThreadPage } from '../api/client';
-import { button, errorSummary, hasErrors, NO_ERRORS, problemToFormErrors, type FormErrors } from '../forms';
+import { button, errorSummary, fieldErrorsToFormErrors, formValues, hasErrors, NO_ERRORS, problemToFormErrors, type FormErrors } from '../forms';
 import { BodyEditor } from '../forum/editor';
 import { setFlash, takeFlash } from '../forum/flash';
 import { excerpt, markerTags, postMarkers, threadMarkers } from '../forum/markers';
 import { spaceName, loadSpaces } from '../forum/space-names';
-import { postMenuItems, threadMenuItems, type SlotContext } from '../forum/slots';
+import { closeSlotPanels, postMenuItems, postPanels, threadMenuItems, threadPanels, type SlotContext } from '../forum/slots';
+import { cachedReasons, checkReason, combineReason, loadReasons, reasonFieldIds, reasonFields } from '../forum/reasons';
+import { slowModeText, tagList } from '../forum/tags';
+// Each registers its menu items and forms in the slots, in this order.
+import '../forum/watch';
+import '../forum/post-actions';
+import '../forum/moderator-menu';
 import type { PageContext } from '../routes';
-import { backLink, formatDateTime, insetText, successBanner } from '../ui';
+import { backLink, formatDateTime, insetText } from '../ui';
 import { spacePath } from './spaces';
 
 const PAGE_SIZE = 50;
 
-type Panel = { kind: 'edit'; postId: number; editor: BodyEditor } | { kind: 'delete'; postId: number } | { kind: 'versions'; postId: number; items: Revision[] | null };
+type Panel = { kind: 'edit'; postId: number; editor: BodyEditor; asModerator: boolean; values: Record<string, string> } | { kind: 'delete'; postId: number } | { kind: 'versions'; postId: number; items: Revision[] | null };
+
+/** How to mention a colleague (docs/notifications.md), under the post editors. */
+export const MENTION_HINT =
+  'You can use Markdown: **bold**, *italic*, lists and links. To mention a colleague, write @[their name] (for example @[Jane Smith]) or @jane.smith; they are told about your post. Do not include anything that could identify a person who uses services.';
 
 function heldText(reason: string | null | undefined, what: 'thread' | 'post'): string {
   const why = reason ? ` (${reason})` : '';
@@ -46,10 +58,44 @@ export async function threadPage(ctx: PageContext): Promise<void> {
   let replyEditor = newReplyEditor();
 
   function newReplyEditor(): BodyEditor {
-    return new BodyEditor({ id: 'reply-body', name: 'body', label: 'Your reply', headingLevel: 3, rows: 6, rerender: () => rerender() });
+    return new BodyEditor({ id: 'reply-body', name: 'body', label: 'Your reply', hint: MENTION_HINT, headingLevel: 3, rows: 6, rerender: () => rerender() });
   }
 
-  const slotContext = (): SlotContext => ({ page: ctx, thread: { ...page, posts }, reload });
+  const slotContext = (): SlotContext => ({
+    page: ctx,
+    thread: { ...page, posts },
+    reload,
+    errors,
+    fail: (problem, fieldIds) => fail(problem, fieldIds),
+    showErrors: (found) => {
+      errors = found;
+      message = null;
+      rerender();
+      ctx.focusErrorSummary();
+    },
+    clearErrors: () => {
+      errors = NO_ERRORS;
+      message = null;
+    },
+    announce: (text) => {
+      errors = NO_ERRORS;
+      message = text;
+      rerender();
+      focus('#thread-message');
+    },
+    rerender: () => rerender(),
+    closePanels: () => {
+      if (panel?.kind === 'edit') panel.editor.dispose();
+      panel = null;
+    },
+  });
+
+  /** Before the page opens a panel of its own, a feature's open form closes. */
+  const openPanel = (next: Panel | null) => {
+    if (panel?.kind === 'edit') panel.editor.dispose();
+    closeSlotPanels(ctx);
+    panel = next;
+  };
 
   const fail = (problem: Problem, fieldIds: Record<string, string>) => {
     errors = problemToFormErrors(problem, fieldIds);
@@ -78,6 +124,12 @@ export async function threadPage(ctx: PageContext): Promise<void> {
   async function reload(): Promise<void> {
     const res = await call(api.GET('/threads/{id}', { params: { path: { id }, query: { limit: Math.min(100, Math.max(PAGE_SIZE, posts.length)) } } }));
     if (!ctx.isCurrent()) return;
+    if (!res.ok && res.problem.status === 404) {
+      // An action (a flag that reached the threshold, say) took the thread out of the viewer's sight.
+      setFlash('That thread is no longer available to you.');
+      ctx.navigate(spacePath(page.thread.category));
+      return;
+    }
     if (!res.ok) return fail(res.problem, {});
     page = res.data;
     posts = res.data.posts;
@@ -94,18 +146,33 @@ export async function threadPage(ctx: PageContext): Promise<void> {
     const t = page.thread;
     const opening = posts.find((p) => p.is_first);
     const canReply = !t.locked && t.status !== 'deleted';
-    const threadItems = threadMenuItems(slotContext());
+    const slots = slotContext();
+    const threadItems = threadMenuItems(slots);
+    const accepted = page.accepted_post_id ? posts.find((p) => p.id === page.accepted_post_id) : undefined;
     ctx.show(
       `${hasErrors(errors) ? 'Error: ' : ''}${t.title}`,
       html`${backLink(spacePath(t.category), `Back to ${spaceName(spaces, t.category)}`)}
         ${errorSummary(errors)}
-        ${successBanner(message)}
+        ${message
+          ? html`<div class="nhsuk-notification-banner nhsuk-notification-banner--success" role="alert" aria-labelledby="thread-message-title" id="thread-message" tabindex="-1">
+              <div class="nhsuk-notification-banner__header">
+                <h2 class="nhsuk-notification-banner__title" id="thread-message-title">Success</h2>
+              </div>
+              <div class="nhsuk-notification-banner__content"><p class="nhsuk-notification-banner__heading">${message}</p></div>
+            </div>`
+          : nothing}
         <div class="app-thread__header">
           <h1 class="app-thread__title">${t.title}</h1>
           ${markerTags(threadMarkers(t))}
           <p class="nhsuk-body-s app-thread__meta">Started by ${t.author_name} on ${formatDateTime(t.created_at)}</p>
+          ${tagList(t.category, t.tags)}
           ${threadItems.length ? html`<ul class="nhsuk-list app-menu app-thread__menu" aria-label="Thread actions">${threadItems}</ul>` : nothing}
+          ${threadPanels(slots)}
         </div>
+        ${accepted
+          ? insetText(html`<p><strong class="nhsuk-tag nhsuk-tag--green">Accepted answer</strong> ${t.author_name} accepted an answer to this question: <a href=${`#post-${accepted.id}`}>go to the answer by ${accepted.author_name}</a>.</p>`)
+          : nothing}
+        ${t.slow_mode_seconds > 0 ? insetText(html`<p>${slowModeText(t.slow_mode_seconds)}</p>`) : nothing}
         ${t.status === 'held' ? insetText(html`<p><strong class="nhsuk-tag nhsuk-tag--yellow">Awaiting review</strong> ${heldText(opening?.held_reason, 'thread')}</p>`) : nothing}
         ${t.locked ? insetText(html`<p>This thread is locked. No one can reply to it.</p>`) : nothing}
         <ol class="app-posts" aria-label="Posts" data-thread=${t.id}>
@@ -124,7 +191,10 @@ export async function threadPage(ctx: PageContext): Promise<void> {
       items.push(html`<li><button class="app-link-button" type="button" @click=${() => startReply(p)}>Reply to this post<span class="nhsuk-u-visually-hidden"> by ${p.author_name}</span></button></li>`);
     }
     if (own && p.body_markdown != null) {
-      items.push(html`<li><button class="app-link-button" type="button" @click=${() => startEdit(p)}>Edit<span class="nhsuk-u-visually-hidden"> your post</span></button></li>`);
+      items.push(html`<li><button class="app-link-button" type="button" @click=${() => startEdit(p, false)}>Edit<span class="nhsuk-u-visually-hidden"> your post</span></button></li>`);
+    }
+    if (!own && page.can_moderate && p.body_markdown != null && p.status !== 'deleted') {
+      items.push(html`<li class="app-menu__moderator"><button class="app-link-button" type="button" @click=${() => startEdit(p, true)}>Edit<span class="nhsuk-u-visually-hidden"> the post by ${p.author_name} (a moderator action)</span></button></li>`);
     }
     if (own && p.status !== 'deleted') {
       items.push(html`<li><button class="app-link-button" type="button" @click=${() => startDelete(p)}>Delete<span class="nhsuk-u-visually-hidden"> your post</span></button></li>`);
@@ -132,16 +202,18 @@ export async function threadPage(ctx: PageContext): Promise<void> {
     if (p.edited_at && (own || page.can_moderate)) {
       items.push(html`<li><button class="app-link-button" type="button" @click=${() => showVersions(p)}>View earlier versions<span class="nhsuk-u-visually-hidden"> of the post by ${p.author_name}</span></button></li>`);
     }
-    items.push(...postMenuItems(p, slotContext()));
+    const slots = slotContext();
+    items.push(...postMenuItems(p, slots));
+    const isAccepted = page.accepted_post_id === p.id;
     const editing = panel?.kind === 'edit' && panel.postId === p.id ? panel : null;
-    return html`<li class="app-post${p.reply_to_id ? ' app-post--reply' : ''}${p.status !== 'visible' ? ` app-post--${p.status}` : ''}" id=${`post-${p.id}`} tabindex="-1">
+    return html`<li class="app-post${p.reply_to_id ? ' app-post--reply' : ''}${isAccepted ? ' app-post--accepted' : ''}${p.status !== 'visible' ? ` app-post--${p.status}` : ''}" id=${`post-${p.id}`} tabindex="-1">
       <article aria-labelledby=${`post-${p.id}-author`}>
         <header class="app-post__header">
           <h2 class="nhsuk-heading-xs app-post__author" id=${`post-${p.id}-author`}>${p.author_name}${p.is_first ? html`<span class="nhsuk-u-visually-hidden"> started the thread</span>` : nothing}</h2>
           <p class="nhsuk-body-s app-post__meta">
             <time datetime=${p.created_at}>${formatDateTime(p.created_at)}</time>${p.edited_at ? html` · Edited <time datetime=${p.edited_at}>${formatDateTime(p.edited_at)}</time>` : nothing}
           </p>
-          ${markerTags(postMarkers(p))}
+          ${markerTags([...(isAccepted ? [{ text: 'Accepted answer', colour: 'green' as const }] : []), ...postMarkers(p)])}
         </header>
         ${p.reply_to_id
           ? html`<blockquote class="app-post__quote">
@@ -156,6 +228,7 @@ export async function threadPage(ctx: PageContext): Promise<void> {
         ${panel?.kind === 'delete' && panel.postId === p.id ? deleteConfirm(p) : nothing}
         ${panel?.kind === 'versions' && panel.postId === p.id ? versions(panel.items) : nothing}
         ${items.length && !editing ? html`<ul class="nhsuk-list app-menu app-post__menu" aria-label=${`Actions for the post by ${p.author_name}`}>${items}</ul>` : nothing}
+        ${editing ? nothing : postPanels(p, slots)}
       </article>
     </li>`;
   };
@@ -163,6 +236,10 @@ export async function threadPage(ctx: PageContext): Promise<void> {
   const editForm = (p: PostView, editor: BodyEditor) =>
     html`<form class="app-post__edit" novalidate @submit=${(e: Event) => saveEdit(e, p, editor)}>
       ${editor.template(errors.fields.body && panel?.kind === 'edit' ? errors.fields.body : undefined)}
+      ${panel?.kind === 'edit' && panel.asModerator
+        ? html`<p>You are changing someone else's post. The earlier version is kept in its history.</p>
+            ${reasonFields({ prefix: `edit-${p.id}`, presets: cachedReasons(), values: panel.values, errors: errors.fields, message: false })}`
+        : nothing}
       <div class="nhsuk-button-group">
         ${button('Save changes', { disabled: busy })}
         <button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="button" @click=${cancelPanel}>Cancel</button>
@@ -226,24 +303,25 @@ export async function threadPage(ctx: PageContext): Promise<void> {
     focus('#reply-body');
   };
 
-  const startEdit = (p: PostView) => {
-    if (panel?.kind === 'edit') panel.editor.dispose();
+  const startEdit = (p: PostView, asModerator: boolean) => {
+    openPanel(null);
     errors = NO_ERRORS;
-    panel = { kind: 'edit', postId: p.id, editor: new BodyEditor({ id: `edit-${p.id}`, name: 'body', label: 'Edit your post', headingLevel: 3, value: p.body_markdown ?? '', rerender: () => rerender() }) };
+    const label = asModerator ? `Edit the post by ${p.author_name}` : 'Edit your post';
+    const editor = new BodyEditor({ id: `edit-${p.id}`, name: 'body', label, hint: MENTION_HINT, headingLevel: 3, value: p.body_markdown ?? '', rerender: () => rerender() });
+    panel = { kind: 'edit', postId: p.id, editor, asModerator, values: {} };
+    if (asModerator && !cachedReasons()) void loadReasons().then(() => rerender());
     rerender();
     focus(`#edit-${p.id}`);
   };
 
   const startDelete = (p: PostView) => {
-    if (panel?.kind === 'edit') panel.editor.dispose();
-    panel = { kind: 'delete', postId: p.id };
+    openPanel({ kind: 'delete', postId: p.id });
     rerender();
     focus(`#post-${p.id} .app-post__confirm .nhsuk-button--warning`);
   };
 
   const showVersions = async (p: PostView) => {
-    if (panel?.kind === 'edit') panel.editor.dispose();
-    panel = { kind: 'versions', postId: p.id, items: null };
+    openPanel({ kind: 'versions', postId: p.id, items: null });
     rerender();
     const res = await call(api.GET('/posts/{id}/revisions', { params: { path: { id: p.id } } }));
     if (!ctx.isCurrent() || panel?.kind !== 'versions' || panel.postId !== p.id) return;
@@ -255,15 +333,20 @@ export async function threadPage(ctx: PageContext): Promise<void> {
   const saveEdit = async (event: Event, p: PostView, editor: BodyEditor) => {
     event.preventDefault();
     if (busy) return;
-    const fieldIds = { body: `edit-${p.id}` };
-    if (!editor.value.trim()) {
-      errors = { title: 'There is a problem', items: [{ text: 'Enter your post', href: `#${fieldIds.body}` }], fields: { body: 'Enter your post' } };
+    const asModerator = panel?.kind === 'edit' && panel.asModerator;
+    const fieldIds = { body: `edit-${p.id}`, ...(asModerator ? reasonFieldIds(`edit-${p.id}`) : {}) };
+    const values = formValues(event.currentTarget as HTMLFormElement);
+    if (panel?.kind === 'edit') panel.values = values;
+    const found = [...(editor.value.trim() ? [] : [{ field: 'body', message: 'Enter the post' }]), ...(asModerator ? checkReason(values) : [])];
+    if (found.length) {
+      errors = fieldErrorsToFormErrors(found, fieldIds);
       rerender();
       ctx.focusErrorSummary();
       return;
     }
     busy = true;
-    const res = await call(api.PATCH('/posts/{id}', { params: { path: { id: p.id } }, body: { body: editor.value } }));
+    const reason = asModerator ? combineReason(values.preset ?? '', values.reason_text ?? '') : undefined;
+    const res = await call(api.PATCH('/posts/{id}', { params: { path: { id: p.id } }, body: reason ? { body: editor.value, reason } : { body: editor.value } }));
     busy = false;
     if (!ctx.isCurrent()) return;
     if (!res.ok) return fail(res.problem, fieldIds);
@@ -271,9 +354,9 @@ export async function threadPage(ctx: PageContext): Promise<void> {
     panel = null;
     errors = NO_ERRORS;
     posts = posts.map((x) => (x.id === res.data.id ? res.data : x));
-    message = res.data.status === 'held' ? heldText(res.data.held_reason, 'post') : 'Your changes have been saved.';
+    message = res.data.status === 'held' ? heldText(res.data.held_reason, 'post') : asModerator ? `Your changes to the post by ${p.author_name} have been saved.` : 'Your changes have been saved.';
     rerender();
-    focus(`#post-${p.id}`);
+    focus('#thread-message');
   };
 
   const confirmDelete = async (p: PostView) => {
