@@ -661,18 +661,20 @@ mod tests {
         }
     }
 
+    /// A guard against runaway matching on a full-size post, not a speed figure: the bound
+    /// leaves room for a debug build on a busy machine.
     #[test]
     fn a_full_size_post_scans_quickly() {
         let unit = "DOB 12/03/1987 call 07700 900123, 943 476 5919, LS1 4AP, a.b@example.com. ";
         let text = unit.repeat(64 * 1024 / unit.len());
         let started = std::time::Instant::now();
         let findings = scan(&text);
-        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
         assert_eq!(findings.len(), 5 * (64 * 1024 / unit.len()));
         let digits = "1234567890 ".repeat(64 * 1024 / 11);
         let started = std::time::Instant::now();
         scan(&digits);
-        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     struct Score {

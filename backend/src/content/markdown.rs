@@ -910,7 +910,9 @@ mod tests {
     }
 
     /// Each DEPTH-01 and DEPTH-02 input from bad_inputs.txt, and the largest variant of it that
-    /// fits under the size cap, either renders or is refused, within a second in a debug build.
+    /// fits under the size cap, either renders or is refused without a hang. The bound is a
+    /// guard against quadratic blow-up (uncapped, 100 KB of `>` took 81 s), not a speed figure:
+    /// it leaves room for a debug build on a busy machine. Speed is in docs/benchmarks.md.
     #[test]
     fn pathological_inputs_finish_quickly() {
         let fits = |unit: &str| unit.repeat((MAX_INPUT_BYTES - 16) / unit.len());
@@ -982,7 +984,7 @@ mod tests {
             let result = render(&input);
             let took = started.elapsed();
             assert!(
-                took < Duration::from_secs(1),
+                took < Duration::from_secs(5),
                 "{name}: {took:?} ({} bytes in)",
                 input.len()
             );
