@@ -7,6 +7,7 @@ import { initComponents } from './nhsuk';
 import { isInternalLink, matchRoute } from './router';
 import { routes, type Access, type PageContext } from './routes';
 import { canAdminister, canModerate } from './nav';
+import { setSpaceModerator } from './nav';
 import { cantSeePage, notFoundPage } from './pages/errors';
 
 export const SERVICE_NAME = 'Partners in Practice';
@@ -112,7 +113,21 @@ export function currentMember(): Member | null {
 
 export function setMember(next: Member | null): void {
   member = next;
+  void checkSpaceModerator(next);
   renderHeader(location.pathname);
+}
+
+/**
+ * A member with the member role may still moderate a space: ask the queue (403 when they
+ * moderate nowhere) and add the "Review queue" link when they do.
+ */
+async function checkSpaceModerator(who: Member | null): Promise<void> {
+  setSpaceModerator(false);
+  if (!who || canModerate(who) || who.status !== 'active') return;
+  const res = await call(api.GET('/moderation/queue', { params: { query: { limit: 1 } } }));
+  if (member !== who) return;
+  setSpaceModerator(res.ok);
+  if (res.ok) renderHeader(location.pathname);
 }
 
 export async function refreshMember(): Promise<Member | null> {

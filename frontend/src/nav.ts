@@ -26,6 +26,14 @@ export function isSuspended(member: Member | null, now: Date = new Date()): bool
   return new Date(member.suspended_until).getTime() > now.getTime();
 }
 
+// Whether the signed-in member moderates a space (set after asking the API), for members whose
+// role alone doesn't say so.
+let spaceModerator = false;
+
+export function setSpaceModerator(value: boolean): void {
+  spaceModerator = value;
+}
+
 export function navLinks(member: Member | null): NavLink[] {
   if (!member) {
     return [
@@ -39,9 +47,12 @@ export function navLinks(member: Member | null): NavLink[] {
   if (member.status === 'active') links.push({ href: '/spaces', text: 'Spaces' });
   links.push({ href: '/account', text: 'My account' });
   if (canModerate(member)) links.push({ href: '/members', text: 'Members' });
+  if (canModerate(member) || (spaceModerator && member.status === 'active' && !isSuspended(member))) links.push({ href: '/moderation/queue', text: 'Review queue' });
+  if (member.status === 'active') links.push({ href: '/moderation/log', text: 'Moderation log' });
   if (canAdminister(member)) {
     links.push({ href: '/admin/audit', text: 'Audit log' });
     links.push({ href: '/admin/settings', text: 'Settings' });
+    links.push({ href: '/admin', text: 'Administration' });
   }
   links.push({ href: '/sign-out', text: 'Sign out' });
   return links;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Member } from '../src/api/client';
-import { canModerate, currentNavHref, isSuspended, navLinks } from '../src/nav';
+import { canModerate, currentNavHref, isSuspended, navLinks, setSpaceModerator } from '../src/nav';
 
 function member(over: Partial<Member> = {}): Member {
   return {
@@ -26,19 +26,28 @@ describe('navLinks', () => {
   });
 
   it('gives members their account and sign out', () => {
-    expect(texts(member())).toEqual(['Home', 'Spaces', 'My account', 'Sign out']);
-    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'My account', 'Sign out']);
+    expect(texts(member())).toEqual(['Home', 'Spaces', 'My account', 'Moderation log', 'Sign out']);
+    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'My account', 'Moderation log', 'Sign out']);
   });
 
   it('adds Members for moderators and the admin pages for admins', () => {
-    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'My account', 'Members', 'Sign out']);
-    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'My account', 'Members', 'Audit log', 'Settings', 'Sign out']);
+    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'My account', 'Members', 'Review queue', 'Moderation log', 'Sign out']);
+    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'My account', 'Members', 'Review queue', 'Moderation log', 'Audit log', 'Settings', 'Administration', 'Sign out']);
+  });
+
+  it('gives a space moderator the review queue once the API has said so', () => {
+    setSpaceModerator(true);
+    expect(texts(member())).toEqual(['Home', 'Spaces', 'My account', 'Review queue', 'Moderation log', 'Sign out']);
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    expect(texts(member({ suspended_until: future }))).not.toContain('Review queue');
+    setSpaceModerator(false);
+    expect(texts(member())).not.toContain('Review queue');
   });
 
   it('hides moderation from a moderator who is pending or suspended', () => {
     expect(texts(member({ role: 'moderator', status: 'pending' }))).toEqual(['Home', 'My account', 'Sign out']);
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'Spaces', 'My account', 'Sign out']);
+    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'Spaces', 'My account', 'Moderation log', 'Sign out']);
   });
 
   it('ignores a suspension that has ended', () => {
