@@ -8,6 +8,7 @@ const PAGES: [string, string, string][] = [
   ['/admin/reasons', 'Preset reasons', 'The reasons moderators can choose in their decisions.'],
   ['/admin/tags', 'Tags', 'The tags in use, and merging one into another.'],
   ['/admin/settings', 'Settings', 'Approved email domains, how many first posts are reviewed, and when flags hide a post.'],
+  ['/moderation/log', 'Moderation log', 'Every moderation decision and action, with its reason.'],
   ['/admin/audit', 'Audit log', 'Every account and moderation event.'],
   ['/admin/outbox', 'Mail outbox', 'The emails the service has sent.'],
 ];

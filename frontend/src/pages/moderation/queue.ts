@@ -6,6 +6,7 @@ import { api, call, type Schemas } from '../../api/client';
 import { button, errorSummary, fieldErrorsToFormErrors, hasErrors, NO_ERRORS, problemToFormErrors, radiosField, selectField, type FormErrors } from '../../forms';
 import { loadMeta, regionName } from '../../meta';
 import { loadSpaces } from '../../forum/space-names';
+import { canAdminister } from '../../nav';
 import type { PageContext } from '../../routes';
 import { formatDateTime, successBanner, summaryList } from '../../ui';
 import { actionText, combineReason, filterQuery, FLAG_TEXT, KIND_COLOUR, KIND_TEXT, loadReasons, messageField, reasonErrors, reasonFields, type QueueItem } from './common';
@@ -65,6 +66,8 @@ export async function queuePage(ctx: PageContext): Promise<void> {
   let busy = false;
   const values: Record<string, Record<string, string>> = {};
   const me = ctx.member;
+  // Admins can take over a colleague's claim; others wait for it to be released.
+  const admin = canAdminister(me);
 
   const rerender = () =>
     ctx.show(
@@ -72,7 +75,7 @@ export async function queuePage(ctx: PageContext): Promise<void> {
       html`${errorSummary(errors)}
         <h1>Review queue</h1>
         ${successBanner(message)}
-        <p>Held and flagged posts, new members and appeals waiting for a decision, oldest first. Claim an item before you spend time on it.</p>
+        <p>Held and flagged posts, new members and appeals waiting for a decision, oldest first. Claim an item before you spend time on it. Past decisions are in the <a href="/moderation/log">moderation log</a>.</p>
         <form method="get" action="/moderation/queue" novalidate @submit=${filter} class="app-filters">
           <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-one-half">
@@ -172,9 +175,11 @@ export async function queuePage(ctx: PageContext): Promise<void> {
             ? html`<button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="button" ?disabled=${busy} @click=${() => release(item)}>
                 Release<span class="nhsuk-u-visually-hidden"> ${itemTitle(item)}</span>
               </button>`
-            : html`<button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="button" ?disabled=${busy} @click=${() => claim(item)}>
-                ${item.claimed_by ? 'Take over' : 'Claim'}<span class="nhsuk-u-visually-hidden"> ${itemTitle(item)}</span>
-              </button>`}
+            : !item.claimed_by || admin
+              ? html`<button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" type="button" ?disabled=${busy} @click=${() => claim(item)}>
+                  ${item.claimed_by ? 'Take over' : 'Claim'}<span class="nhsuk-u-visually-hidden"> ${itemTitle(item)}</span>
+                </button>`
+              : nothing}
         </div>
         <form novalidate @submit=${(e: Event) => decide(e, item)} aria-label=${`Decision on ${itemTitle(item)}`}>
           ${radiosField({ id: `${prefix}-action`, name: 'action', label: 'Your decision', choices: actionsFor(item), value: v.action, error: itemErrors.fields.action })}
