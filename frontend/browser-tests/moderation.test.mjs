@@ -370,4 +370,23 @@ describe('moderation', { concurrency: false }, () => {
     await queueItem(mod2, 'A London referral').waitFor();
     mod2.assertClean();
   });
+  test('an admin merges one tag into another', async () => {
+    expectStatus(await apiCall(mod2.page, 'POST', '/threads', { category: 'london', title: 'Group supervision formats', body: 'What works?', tags: ['supervisions'] }), 201, 'tagged thread');
+    expectStatus(await apiCall(mod2.page, 'POST', '/threads', { category: 'london', title: 'Supervision notes', body: 'How long do you keep them?', tags: ['supervision'] }), 201, 'tagged thread');
+    const page = admin.page;
+    await admin.visit('/admin', 'Administration');
+    await page.getByRole('link', { name: 'Tags' }).click();
+    await admin.settled('Tags');
+    await page.getByRole('button', { name: 'Merge tags' }).click();
+    await page.locator('.nhsuk-error-summary a[href="#merge-from"]').waitFor();
+    await admin.axe('tag merge with errors');
+    await page.getByLabel('Tag that goes away').fill('supervisions');
+    await page.getByLabel('Tag its threads get instead').fill('supervision');
+    await page.getByLabel('Reason (optional)').fill('Same topic');
+    await page.getByRole('button', { name: 'Merge tags' }).click();
+    await page.getByText(/“supervisions” has been merged into “supervision” \(1 thread\)/).waitFor();
+    assert.equal(await page.locator('tbody tr', { hasText: '(supervisions)' }).count(), 0);
+    await admin.axe('tags after a merge');
+    admin.assertClean();
+  });
 });

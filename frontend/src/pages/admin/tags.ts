@@ -1,11 +1,10 @@
 // Tags for admins: the most used tags, and merging one tag into another.
 import { html } from 'lit-html';
 import { api, call } from '../../api/client';
-import { button, errorSummary, hasErrors, inputField } from '../../forms';
+import { button, errorSummary, hasErrors, inputField, textareaField } from '../../forms';
 import type { PageContext } from '../../routes';
 import { newFormState, submitForm } from '../../submit';
 import { successBanner } from '../../ui';
-import { reasonFields, combineReason } from '../moderation/common';
 
 export async function tagsAdminPage(ctx: PageContext): Promise<void> {
   const res = await call(api.GET('/tags', { params: { query: { limit: 100 } } }));
@@ -52,7 +51,7 @@ export async function tagsAdminPage(ctx: PageContext): Promise<void> {
             ${inputField({ id: fieldIds.from, name: 'from', label: 'Tag that goes away', value: state.values.from, error: state.errors.fields.from, list: 'tag-list', spellcheck: false, width: 'one-half' })}
             ${inputField({ id: fieldIds.into, name: 'into', label: 'Tag its threads get instead', value: state.values.into, error: state.errors.fields.into, list: 'tag-list', spellcheck: false, width: 'one-half' })}
             <datalist id="tag-list">${tags.map((t) => html`<option value=${t.slug}></option>`)}</datalist>
-            ${reasonFields('merge', [], state.values, state.errors.fields.reason)}
+            ${textareaField({ id: fieldIds.reason, name: 'reason', label: 'Reason (optional)', hint: 'Recorded in the audit log.', rows: 2, value: state.values.reason, error: state.errors.fields.reason })}
             ${button('Merge tags', { disabled: state.busy })}
           </form>
         </div>
@@ -71,7 +70,7 @@ export async function tagsAdminPage(ctx: PageContext): Promise<void> {
         rerender();
       },
       send: (v) => {
-        const reason = combineReason('', v.reason ?? '');
+        const reason = (v.reason ?? '').trim();
         return call(api.POST('/admin/tags/merge', { body: { from: (v.from ?? '').trim(), into: (v.into ?? '').trim(), ...(reason ? { reason } : {}) } }));
       },
       onSuccess: async (r, v) => {
