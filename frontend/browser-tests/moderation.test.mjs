@@ -257,10 +257,20 @@ describe('moderation', { concurrency: false }, () => {
     await mod1.axe('own appeal refused');
     mod1.assertClean();
 
+    // The second moderator decides it on the item's own page.
     await mod2.visit('/moderation/queue?kind=appeal', 'Review queue');
+    await queueItem(mod2, 'It answers the question about when to meet.').getByRole('link', { name: /Open on its own page/ }).click();
+    await mod2.page.waitForURL(/\/moderation\/queue\/appeal-\d+$/);
+    await mod2.settled('Appeal by Nia Newcomer');
     const theirs = queueItem(mod2, 'It answers the question about when to meet.');
     await decide(mod2, theirs, { action: 'Overturn the decision (the appeal succeeds)', preset: PRESET, message: 'Thanks, your post is back.' });
     await mod2.page.getByText(/decision overturned/).waitFor();
+    assert.equal(await mod2.page.locator('li.app-queue__item').count(), 0);
+    await mod2.axe('queue item page after the decision');
+    // Its address now says the item has gone.
+    await mod2.page.reload();
+    await mod2.settled('Item not found');
+    assert.match(await mod2.h1().innerText(), /no longer in the queue/);
     mod2.assertClean();
 
     await other.visit(`/threads/${heldThreadId}`, HELD_TITLE);

@@ -15,7 +15,7 @@ import { settingsPage } from './pages/settings';
 import { spacePage, spacesPage } from './pages/spaces';
 import { newThreadPage } from './pages/new-thread';
 import { threadPage } from './pages/thread';
-import { queuePage } from './pages/moderation/queue';
+import { queueItemPage, queuePage } from './pages/moderation/queue';
 import { appealPage, logPage } from './pages/moderation/log';
 import { adminPage } from './pages/admin/index';
 import { deleteWatchedWordPage, watchedWordPage, watchedWordsPage } from './pages/admin/watched-words';
@@ -69,6 +69,7 @@ export const routes: AppRoute[] = [
   { path: '/admin/settings', access: 'admin', page: settingsPage },
   // Space moderators have the member role; the API refuses anyone who moderates nowhere.
   { path: '/moderation/queue', access: 'signed-in', page: queuePage },
+  { path: '/moderation/queue/:id', access: 'signed-in', page: queueItemPage },
   { path: '/moderation/log', access: 'signed-in', page: logPage },
   { path: '/moderation/log/:id/appeal', access: 'signed-in', page: appealPage },
   { path: '/admin', access: 'admin', page: adminPage },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actionText, combineReason, reasonErrors, type LogEntry, type QueueItem } from '../src/pages/moderation/common';
-import { actionsFor, itemTitle } from '../src/pages/moderation/queue';
+import { actionsFor, itemTitle, kindOfId } from '../src/pages/moderation/queue';
 import { targetHref } from '../src/pages/moderation/log';
 import { moved } from '../src/pages/admin/spaces';
 import { wholeNumber } from '../src/pages/settings';
@@ -48,6 +48,12 @@ describe('queue items', () => {
     expect(actionsFor(item({ kind: 'flagged' })).map((a) => a.value)).toEqual(['approve', 'reject', 'hide', 'redact']);
     expect(actionsFor(item({ kind: 'member' })).map((a) => a.value)).toEqual(['approve', 'reject']);
     expect(actionsFor(item({ kind: 'appeal' })).map((a) => a.value)).toEqual(['approve', 'reject']);
+  });
+
+  it('narrows the search for one item by its id', () => {
+    expect(kindOfId('member-3')).toBe('member');
+    expect(kindOfId('appeal-5')).toBe('appeal');
+    expect(kindOfId('post-12')).toBeUndefined();
   });
 
   it('names an item by its thread, member or appellant', () => {

@@ -8,7 +8,7 @@ import { loadMeta, regionName } from '../../meta';
 import { loadSpaces } from '../../forum/space-names';
 import { canAdminister } from '../../nav';
 import type { PageContext } from '../../routes';
-import { formatDateTime, successBanner, summaryList } from '../../ui';
+import { backLink, formatDateTime, successBanner, summaryList } from '../../ui';
 import { actionText, combineReason, filterQuery, FLAG_TEXT, KIND_COLOUR, KIND_TEXT, loadReasons, messageField, reasonErrors, reasonFields, type QueueItem } from './common';
 
 type Action = Schemas['DecisionAction'];
@@ -47,17 +47,54 @@ export function itemTitle(item: QueueItem): string {
 
 const DONE_TEXT: Record<Action, string> = { approve: 'approved', reject: 'rejected', hide: 'hidden', redact: 'redacted' };
 
-export async function queuePage(ctx: PageContext): Promise<void> {
-  const space = ctx.query.get('space') ?? '';
-  const kindParam = ctx.query.get('kind') ?? '';
+/** The kind an item id implies, to narrow the search for one item (posts may be held or flagged). */
+export function kindOfId(id: string): Kind | undefined {
+  if (id.startsWith('member-')) return 'member';
+  if (id.startsWith('appeal-')) return 'appeal';
+  return undefined;
+}
+
+type QueueAnswer = Awaited<ReturnType<typeof fetchQueue>>;
+
+function fetchQueue(query: { limit: number; space?: string; kind?: Kind; cursor?: string }) {
+  return call(api.GET('/moderation/queue', { params: { query } }));
+}
+
+/** Pages through the queue for one item (there is no address for a single item in the API). */
+async function findItem(id: string): Promise<QueueAnswer> {
+  const kind = kindOfId(id);
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const res = await fetchQueue({ limit: 100, ...(kind ? { kind } : {}), ...(cursor ? { cursor } : {}) });
+    if (!res.ok) return res;
+    const found = res.data.items.filter((i) => i.id === id);
+    if (found.length || !res.data.next_cursor) return { ok: true, data: { items: found } };
+    cursor = res.data.next_cursor;
+  }
+  return { ok: true, data: { items: [] } };
+}
+
+export function queuePage(ctx: PageContext): Promise<void> {
+  return queueView(ctx, null);
+}
+
+/** One item on its own page, for a link to send a colleague. */
+export function queueItemPage(ctx: PageContext): Promise<void> {
+  return queueView(ctx, ctx.params.id);
+}
+
+async function queueView(ctx: PageContext, only: string | null): Promise<void> {
+  const space = only ? '' : (ctx.query.get('space') ?? '');
+  const kindParam = only ? '' : (ctx.query.get('kind') ?? '');
   const kind = (KINDS as string[]).includes(kindParam) ? (kindParam as Kind) : undefined;
   const query = { limit: 20, ...(space ? { space } : {}), ...(kind ? { kind } : {}) };
-  const [first, spaces, presets, meta] = await Promise.all([call(api.GET('/moderation/queue', { params: { query } })), loadSpaces(), loadReasons(), loadMeta()]);
+  const [first, spaces, presets, meta] = await Promise.all([only ? findItem(only) : fetchQueue(query), loadSpaces(), loadReasons(), loadMeta()]);
   if (!ctx.isCurrent()) return;
   if (!first.ok && first.problem.status !== 422) {
     ctx.showProblem(first.problem);
     return;
   }
+  const single = only !== null && first.ok ? (first.data.items[0] ?? null) : null;
   let items: QueueItem[] = first.ok ? first.data.items : [];
   let nextCursor = first.ok ? (first.data.next_cursor ?? null) : null;
   let errors: FormErrors = first.ok ? NO_ERRORS : problemToFormErrors(first.problem, { space: 'space', kind: 'kind' });
@@ -69,7 +106,23 @@ export async function queuePage(ctx: PageContext): Promise<void> {
   // Admins can take over a colleague's claim; others wait for it to be released.
   const admin = canAdminister(me);
 
-  const rerender = () =>
+  const rerender = () => (only !== null ? rerenderOne() : rerenderList());
+
+  const rerenderOne = () => {
+    const item = items[0];
+    ctx.show(
+      `${hasErrors(errors) ? 'Error: ' : ''}${single ? itemTitle(single) : 'Item not found'} - Review queue`,
+      html`${backLink('/moderation/queue', 'Back to the review queue')}
+        ${errorSummary(errors)}
+        <span class="nhsuk-caption-l">Review queue</span>
+        <h1>${single ? itemTitle(single) : 'This item is no longer in the queue'}</h1>
+        ${successBanner(message)}
+        ${!single ? html`<p>Someone may have decided it already. Decisions are in the <a href="/moderation/log">moderation log</a>.</p>` : nothing}
+        ${item ? html`<ol class="nhsuk-list app-queue">${itemCard(item)}</ol>` : nothing}`,
+    );
+  };
+
+  const rerenderList = () =>
     ctx.show(
       `${hasErrors(errors) ? 'Error: ' : ''}Review queue`,
       html`${errorSummary(errors)}
@@ -115,7 +168,10 @@ export async function queuePage(ctx: PageContext): Promise<void> {
     const mine = item.claimed_by && me && item.claimed_by.id === me.id;
     return html`<li class="nhsuk-card app-queue__item" id=${`item-${item.id}`}>
       <div class="nhsuk-card__content">
-        <p class="app-queue__kind"><strong class="nhsuk-tag nhsuk-tag--${KIND_COLOUR[item.kind]}">${KIND_TEXT[item.kind]}</strong>${item.space ? html` <span class="nhsuk-body-s">in ${item.space.name}</span>` : nothing}</p>
+        <p class="app-queue__kind">
+          <strong class="nhsuk-tag nhsuk-tag--${KIND_COLOUR[item.kind]}">${KIND_TEXT[item.kind]}</strong>${item.space ? html` <span class="nhsuk-body-s">in ${item.space.name}</span>` : nothing}
+          ${only === null ? html` <a class="nhsuk-body-s" href=${`/moderation/queue/${encodeURIComponent(item.id)}`}>Open on its own page<span class="nhsuk-u-visually-hidden">: ${itemTitle(item)}</span></a>` : nothing}
+        </p>
         <h2 class="nhsuk-card__heading nhsuk-heading-m">
           ${s.thread_id !== undefined && item.kind !== 'member' && item.kind !== 'appeal'
             ? html`<a href=${`/threads/${s.thread_id}${s.post_id !== undefined && !s.is_first_post ? `#post-${s.post_id}` : ''}`}>${itemTitle(item)}</a>`
@@ -268,7 +324,7 @@ export async function queuePage(ctx: PageContext): Promise<void> {
   const more = async (event: Event) => {
     event.preventDefault();
     if (!nextCursor) return;
-    const res = await call(api.GET('/moderation/queue', { params: { query: { ...query, cursor: nextCursor } } }));
+    const res = await fetchQueue({ ...query, cursor: nextCursor });
     if (!ctx.isCurrent()) return;
     if (!res.ok) return fail(null, problemToFormErrors(res.problem, {}));
     const seen = new Set(items.map((i) => i.id));
