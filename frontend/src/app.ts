@@ -7,7 +7,6 @@ import { initComponents } from './nhsuk';
 import { isInternalLink, matchRoute } from './router';
 import { routes, type Access, type PageContext } from './routes';
 import { canAdminister, canModerate } from './nav';
-import { setSpaceModerator } from './nav';
 import { cantSeePage, notFoundPage } from './pages/errors';
 
 export const SERVICE_NAME = 'Partners in Practice';
@@ -113,21 +112,20 @@ export function currentMember(): Member | null {
 
 export function setMember(next: Member | null): void {
   member = next;
-  void checkSpaceModerator(next);
+  void learnModeratedSpaces(next);
   renderHeader(location.pathname);
 }
 
 /**
- * A member with the member role may still moderate a space: ask the queue (403 when they
- * moderate nowhere) and add the "Review queue" link when they do.
+ * `GET /api/me` says which spaces a member moderates (`moderates_spaces`); other answers that
+ * carry the member (signing in, saving the profile) don't, so ask once more for it.
  */
-async function checkSpaceModerator(who: Member | null): Promise<void> {
-  setSpaceModerator(false);
-  if (!who || canModerate(who) || who.status !== 'active') return;
-  const res = await call(api.GET('/moderation/queue', { params: { query: { limit: 1 } } }));
-  if (member !== who) return;
-  setSpaceModerator(res.ok);
-  if (res.ok) renderHeader(location.pathname);
+async function learnModeratedSpaces(who: Member | null): Promise<void> {
+  if (!who || who.moderates_spaces !== undefined || who.status !== 'active' || canModerate(who)) return;
+  const res = await call(api.GET('/me'));
+  if (member !== who || !res.ok || res.data.id !== who.id) return;
+  member = { ...who, moderates_spaces: res.data.moderates_spaces ?? [] };
+  renderHeader(location.pathname);
 }
 
 export async function refreshMember(): Promise<Member | null> {

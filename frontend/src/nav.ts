@@ -26,12 +26,9 @@ export function isSuspended(member: Member | null, now: Date = new Date()): bool
   return new Date(member.suspended_until).getTime() > now.getTime();
 }
 
-// Whether the signed-in member moderates a space (set after asking the API), for members whose
-// role alone doesn't say so.
-let spaceModerator = false;
-
-export function setSpaceModerator(value: boolean): void {
-  spaceModerator = value;
+/** A member who moderates a space (`moderates_spaces` from `GET /api/me`) without the role. */
+export function moderatesSomeSpace(member: Member | null): boolean {
+  return !!member?.moderates_spaces?.length && member.status === 'active' && !isSuspended(member);
 }
 
 export function navLinks(member: Member | null): NavLink[] {
@@ -47,7 +44,7 @@ export function navLinks(member: Member | null): NavLink[] {
   if (member.status === 'active') links.push({ href: '/spaces', text: 'Spaces' });
   links.push({ href: '/account', text: 'My account' });
   if (canModerate(member)) links.push({ href: '/members', text: 'Members' });
-  if (canModerate(member) || (spaceModerator && member.status === 'active' && !isSuspended(member))) links.push({ href: '/moderation/queue', text: 'Review queue' });
+  if (canModerate(member) || moderatesSomeSpace(member)) links.push({ href: '/moderation/queue', text: 'Review queue' });
   // Moderators reach the log from the review queue; the header has room for only so many links.
   if (member.status === 'active' && !canModerate(member)) links.push({ href: '/moderation/log', text: 'Moderation log' });
   // The audit log, settings and the other admin pages are listed on the administration page.
