@@ -372,6 +372,8 @@ describe('moderation', { concurrency: false }, () => {
     await queueItem(other, 'Deep cleans and consent').waitFor();
     assert.equal(await queueItem(other, 'A London referral').count(), 0);
     assert.equal(await other.page.locator('li.app-queue__item').count(), 1);
+    const choices = await other.page.getByLabel('Space').locator('option').allTextContents();
+    assert.deepEqual(choices, ['All my spaces', 'Hoarding practice']);
     other.assertClean();
 
     // A global moderator sees both.

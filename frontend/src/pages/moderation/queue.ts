@@ -6,7 +6,7 @@ import { api, call, type Schemas } from '../../api/client';
 import { button, errorSummary, fieldErrorsToFormErrors, hasErrors, NO_ERRORS, problemToFormErrors, radiosField, selectField, type FormErrors } from '../../forms';
 import { loadMeta, regionName } from '../../meta';
 import { loadSpaces } from '../../forum/space-names';
-import { canAdminister } from '../../nav';
+import { canAdminister, canModerate } from '../../nav';
 import type { PageContext } from '../../routes';
 import { backLink, formatDateTime, successBanner, summaryList } from '../../ui';
 import { actionText, combineReason, filterQuery, FLAG_TEXT, KIND_COLOUR, KIND_TEXT, loadReasons, messageField, reasonErrors, reasonFields, type QueueItem } from './common';
@@ -105,6 +105,8 @@ async function queueView(ctx: PageContext, only: string | null): Promise<void> {
   const me = ctx.member;
   // Admins can take over a colleague's claim; others wait for it to be released.
   const admin = canAdminister(me);
+  // A space moderator filters by their own spaces only.
+  const spaceChoices = (spaces ?? []).filter((s) => canModerate(me) || (me?.moderates_spaces ?? []).includes(s.slug));
 
   const rerender = () => (only !== null ? rerenderOne() : rerenderList());
 
@@ -136,7 +138,7 @@ async function queueView(ctx: PageContext, only: string | null): Promise<void> {
                 id: 'space',
                 name: 'space',
                 label: 'Space',
-                choices: [{ value: '', text: 'All my spaces' }, ...(spaces ?? []).map((s) => ({ value: s.slug, text: s.name }))],
+                choices: [{ value: '', text: 'All my spaces' }, ...spaceChoices.map((s) => ({ value: s.slug, text: s.name }))],
                 value: space,
                 error: errorsFor === null ? errors.fields.space : undefined,
               })}
