@@ -114,6 +114,19 @@ export function currentMember(): Member | null {
 
 export function setMember(next: Member | null): void {
   member = next;
+  void learnModeratedSpaces(next);
+  renderHeader(location.pathname);
+}
+
+/**
+ * `GET /api/me` says which spaces a member moderates (`moderates_spaces`); other answers that
+ * carry the member (signing in, saving the profile) don't, so ask once more for it.
+ */
+async function learnModeratedSpaces(who: Member | null): Promise<void> {
+  if (!who || who.moderates_spaces !== undefined || who.status !== 'active' || canModerate(who)) return;
+  const res = await call(api.GET('/me'));
+  if (member !== who || !res.ok || res.data.id !== who.id) return;
+  member = { ...who, moderates_spaces: res.data.moderates_spaces ?? [] };
   renderHeader(location.pathname);
 }
 

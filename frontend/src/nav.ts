@@ -38,6 +38,11 @@ export function isSuspended(member: Member | null, now: Date = new Date()): bool
   return new Date(member.suspended_until).getTime() > now.getTime();
 }
 
+/** A member who moderates a space (`moderates_spaces` from `GET /api/me`) without the role. */
+export function moderatesSomeSpace(member: Member | null): boolean {
+  return !!member?.moderates_spaces?.length && member.status === 'active' && !isSuspended(member);
+}
+
 export function navLinks(member: Member | null): NavLink[] {
   if (!member) {
     return [
@@ -52,10 +57,11 @@ export function navLinks(member: Member | null): NavLink[] {
   if (member.status === 'active') links.push({ href: '/notifications', text: notificationsLinkText(unreadNotifications) });
   links.push({ href: '/account', text: 'My account' });
   if (canModerate(member)) links.push({ href: '/members', text: 'Members' });
-  if (canAdminister(member)) {
-    links.push({ href: '/admin/audit', text: 'Audit log' });
-    links.push({ href: '/admin/settings', text: 'Settings' });
-  }
+  if (canModerate(member) || moderatesSomeSpace(member)) links.push({ href: '/moderation/queue', text: 'Review queue' });
+  // Moderators reach the log from the review queue; the header has room for only so many links.
+  if (member.status === 'active' && !canModerate(member)) links.push({ href: '/moderation/log', text: 'Moderation log' });
+  // The audit log, settings and the other admin pages are listed on the administration page.
+  if (canAdminister(member)) links.push({ href: '/admin', text: 'Administration' });
   links.push({ href: '/sign-out', text: 'Sign out' });
   return links;
 }

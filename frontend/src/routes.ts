@@ -16,6 +16,13 @@ import { spacePage, spacesPage } from './pages/spaces';
 import { newThreadPage } from './pages/new-thread';
 import { threadPage } from './pages/thread';
 import { notificationSettingsPage, notificationsPage } from './pages/notifications';
+import { queueItemPage, queuePage } from './pages/moderation/queue';
+import { appealPage, logPage } from './pages/moderation/log';
+import { adminPage } from './pages/admin/index';
+import { deleteWatchedWordPage, watchedWordPage, watchedWordsPage } from './pages/admin/watched-words';
+import { reasonsPage } from './pages/admin/reasons';
+import { spaceAdminPage, spacesAdminPage } from './pages/admin/spaces';
+import { tagsAdminPage } from './pages/admin/tags';
 
 export type Access = 'anyone' | 'signed-in' | 'moderator' | 'admin';
 
@@ -63,4 +70,17 @@ export const routes: AppRoute[] = [
   { path: '/admin/audit', access: 'admin', page: auditPage },
   { path: '/admin/outbox', access: 'admin', page: outboxPage },
   { path: '/admin/settings', access: 'admin', page: settingsPage },
+  // Space moderators have the member role; the API refuses anyone who moderates nowhere.
+  { path: '/moderation/queue', access: 'signed-in', page: queuePage },
+  { path: '/moderation/queue/:id', access: 'signed-in', page: queueItemPage },
+  { path: '/moderation/log', access: 'signed-in', page: logPage },
+  { path: '/moderation/log/:id/appeal', access: 'signed-in', page: appealPage },
+  { path: '/admin', access: 'admin', page: adminPage },
+  { path: '/admin/watched-words', access: 'admin', page: watchedWordsPage },
+  { path: '/admin/watched-words/:id', access: 'admin', page: watchedWordPage },
+  { path: '/admin/watched-words/:id/delete', access: 'admin', page: deleteWatchedWordPage },
+  { path: '/admin/reasons', access: 'admin', page: reasonsPage },
+  { path: '/admin/spaces', access: 'admin', page: spacesAdminPage },
+  { path: '/admin/spaces/:slug', access: 'admin', page: spaceAdminPage },
+  { path: '/admin/tags', access: 'admin', page: tagsAdminPage },
 ];

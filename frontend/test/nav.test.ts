@@ -26,19 +26,27 @@ describe('navLinks', () => {
   });
 
   it('gives members their account and sign out', () => {
-    expect(texts(member())).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Sign out']);
-    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Sign out']);
+    expect(texts(member())).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
+    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
   });
 
   it('adds Members for moderators and the admin pages for admins', () => {
-    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Members', 'Sign out']);
-    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Members', 'Audit log', 'Settings', 'Sign out']);
+    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Members', 'Review queue', 'Sign out']);
+    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Members', 'Review queue', 'Administration', 'Sign out']);
+  });
+
+  it('gives a space moderator the review queue', () => {
+    expect(texts(member({ moderates_spaces: ['london'] }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Review queue', 'Moderation log', 'Sign out']);
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    expect(texts(member({ moderates_spaces: ['london'], suspended_until: future }))).not.toContain('Review queue');
+    expect(texts(member({ moderates_spaces: [] }))).not.toContain('Review queue');
+    expect(texts(member())).not.toContain('Review queue');
   });
 
   it('hides moderation from a moderator who is pending or suspended', () => {
     expect(texts(member({ role: 'moderator', status: 'pending' }))).toEqual(['Home', 'My account', 'Sign out']);
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Sign out']);
+    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
   });
 
   it('ignores a suspension that has ended', () => {
@@ -53,7 +61,9 @@ describe('currentNavHref', () => {
   it('marks the exact link, or the section a page belongs to', () => {
     expect(currentNavHref(links, '/')).toBe('/');
     expect(currentNavHref(links, '/members/12')).toBe('/members');
-    expect(currentNavHref(links, '/admin/audit')).toBe('/admin/audit');
+    expect(currentNavHref(links, '/admin/audit')).toBe('/admin');
+    expect(currentNavHref(links, '/admin/spaces/london')).toBe('/admin');
+    expect(currentNavHref(links, '/moderation/queue')).toBe('/moderation/queue');
     expect(currentNavHref(links, '/register/check-email')).toBeNull();
   });
 

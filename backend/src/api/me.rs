@@ -12,6 +12,7 @@ use super::{Member, utc};
 use crate::auth::Viewer;
 use crate::db::DbError;
 use crate::db::audit::NewAudit;
+use crate::db::forum::Category;
 use crate::db::users::{User, UserUpdate};
 use crate::error::{ApiError, ApiResult, FieldError, Validation};
 use crate::model::Region;
@@ -62,9 +63,16 @@ pub struct MeApi;
 impl MeApi {
     /// Who is signed in.
     #[oai(path = "/", method = "get", operation_id = "getMe")]
-    async fn me(&self, viewer: Data<&Viewer>) -> ApiResult<Json<Member>> {
+    async fn me(&self, state: Data<&AppState>, viewer: Data<&Viewer>) -> ApiResult<Json<Member>> {
         let (user, _) = viewer.require_user()?;
-        Ok(Json(Member::from(user)))
+        let mut member = Member::from(user);
+        let id = user.id;
+        let slugs = state
+            .db
+            .run(move |c| Category::moderated_slugs(c, id))
+            .await?;
+        member.moderates_spaces = Some(slugs);
+        Ok(Json(member))
     }
 
     /// Change your profile.

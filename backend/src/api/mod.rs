@@ -134,6 +134,10 @@ pub struct Member {
     pub suspended_until: Option<DateTime<Utc>>,
     pub suspension_reason: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Only in `GET /api/me`: the open spaces you moderate as a space moderator (slugs), so the
+    /// app can offer the review queue to members whose role alone doesn't say so.
+    #[oai(skip_serializing_if_is_none)]
+    pub moderates_spaces: Option<Vec<String>>,
 }
 
 impl From<&User> for Member {
@@ -152,6 +156,7 @@ impl From<&User> for Member {
             suspended_until: suspended.map(utc),
             suspension_reason: suspended.and(u.suspension_reason.clone()),
             created_at: utc(u.created_at),
+            moderates_spaces: None,
         }
     }
 }

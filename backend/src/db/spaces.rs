@@ -89,6 +89,20 @@ impl Category {
         Ok(())
     }
 
+    /// The slugs of the open spaces a member moderates as a space moderator, in display order.
+    pub fn moderated_slugs(conn: &mut DbConn, user_id: i64) -> Result<Vec<String>, DbError> {
+        let ids: Vec<i64> = category_moderators::table
+            .filter(category_moderators::user_id.eq(user_id))
+            .select(category_moderators::category_id)
+            .load(conn)?;
+        Ok(categories::table
+            .filter(categories::id.eq_any(ids))
+            .filter(categories::archived.eq(false))
+            .order((categories::position.asc(), categories::id.asc()))
+            .select(categories::slug)
+            .load(conn)?)
+    }
+
     /// The members who moderate this space, by name.
     pub fn moderators(conn: &mut DbConn, category_id: i64) -> Result<Vec<User>, DbError> {
         let ids: Vec<i64> = category_moderators::table

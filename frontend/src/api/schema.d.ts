@@ -1553,6 +1553,11 @@ export interface components {
             suspension_reason?: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * @description Only in `GET /api/me`: the open spaces you moderate as a space moderator (slugs), so the
+             *     app can offer the review queue to members whose role alone doesn't say so.
+             */
+            moderates_spaces?: string[];
         };
         /** MemberPage */
         MemberPage: {

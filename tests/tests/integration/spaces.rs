@@ -864,3 +864,58 @@ async fn the_openapi_document_lists_each_path_once() {
         assert_eq!(text.matches(&needle).count(), 1, "{path} appears twice");
     }
 }
+
+#[tokio::test]
+async fn me_names_the_open_spaces_a_member_moderates() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        let (_, admin) = app
+            .member_with_role("admin@nhs.net", "Admin Person", "admin")
+            .await;
+        let (lead_id, lead) = app
+            .member_with_role("lead@nhs.net", "Lead Person", "member")
+            .await;
+        let (_, plain) = app
+            .member_with_role("plain@nhs.net", "Plain Person", "member")
+            .await;
+
+        let me = app.get("/api/me", Some(&lead)).await;
+        assert_eq!(me.status, 200);
+        assert_eq!(me.body["moderates_spaces"], json!([]));
+
+        for slug in ["london", "practice-supervision"] {
+            let path = format!("/api/categories/{slug}/moderators/{lead_id}");
+            assert_eq!(
+                app.send("PUT", &path, json!({}), Some(&admin)).await.status,
+                200
+            );
+        }
+        let me = app.get("/api/me", Some(&lead)).await;
+        let mut got: Vec<String> =
+            serde_json::from_value(me.body["moderates_spaces"].clone()).expect("a list of slugs");
+        got.sort();
+        assert_eq!(got, vec!["london", "practice-supervision"]);
+        assert_eq!(
+            app.get("/api/me", Some(&plain)).await.body["moderates_spaces"],
+            json!([])
+        );
+        // Other member answers don't carry it.
+        let listed = app.get("/api/members?q=lead", Some(&admin)).await;
+        assert!(listed.body["items"][0].get("moderates_spaces").is_none());
+
+        // An archived space is not offered.
+        let r = app
+            .send(
+                "PATCH",
+                "/api/categories/practice-supervision",
+                json!({"archived": true}),
+                Some(&admin),
+            )
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            app.get("/api/me", Some(&lead)).await.body["moderates_spaces"],
+            json!(["london"])
+        );
+    }
+}
