@@ -182,7 +182,7 @@ async function queueView(ctx: PageContext, only: string | null): Promise<void> {
         ${summaryList([
           ['Space', item.space?.name ?? 'None (membership)'],
           ...(s.author ? ([['Author', s.author.name]] as [string, string][]) : []),
-          ...(s.is_first_post !== undefined && item.kind !== 'appeal' ? ([['Post', s.is_first_post ? 'The first post: approving it publishes the thread' : 'A reply']] as [string, string][]) : []),
+          ...(s.post_id != null && item.kind !== 'appeal' ? ([['Post', s.is_first_post ? 'The first post: approving it publishes the thread' : 'A reply']] as [string, string][]) : []),
           ['In the queue since', formatDateTime(item.created_at)],
           ...(s.held_reason ? ([['Held because', s.held_reason]] as [string, string][]) : []),
           ['Claimed by', item.claimed_by ? (mine ? 'You' : item.claimed_by.name) : 'No one'],
