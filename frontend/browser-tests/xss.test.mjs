@@ -1,8 +1,10 @@
-// Stored XSS: every payload in the shared list, posted as a thread body, a reply, an edit and
-// a thread title, then opened in Chromium as a member and as a moderator (the thread pages,
-// the space list and the edit preview). Fails on any dialog, CSP violation or request to
-// another origin; clicks, hovers, focuses and tabs through what members wrote; and checks
-// the DOM of every post container against the allow-list.
+// Stored XSS: every payload in the shared list, posted as a thread body, a reply, an edit, a
+// thread title, a display name, a tag, a moderator's reason and message, then opened in Chromium
+// as a member and as a moderator on every page that shows it: the thread pages, the space list,
+// the edit preview, the review queue and its item pages, notifications, the moderation log and
+// the members pages. Fails on any dialog, CSP violation or request to another origin; clicks,
+// hovers, focuses and tabs through what members wrote; checks the DOM of every post container
+// against the allow-list, and every place member text is shown for markup of the app's own only.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -23,7 +25,16 @@ const ADMIN = { email: 'admin@nhs.example', name: 'Ada Admin', role: 'admin', pa
 const MODERATOR = { email: 'mod@nhs.example', name: 'Mo Moderator', role: 'moderator', password: 'moderator-passphrase-0451' };
 const MEMBER = { email: 'member@nhs.example', name: 'Mel Member', role: 'member', password: 'member-passphrase-0451' };
 const TITLE_SPACE = 'amhp-practice';
+const HELD_SPACE = 'xss-held';
+const NAMES_SPACE = 'north-west';
 const COMBINED = PAYLOADS.join('\n\n');
+const PASSWORD = 'named-passphrase-0451';
+// The named members and the member posting into the review queue are new accounts.
+process.env.POST_RATE_LIMIT_NEW_MEMBER = '1000';
+process.env.POST_RATE_LIMIT = '1000';
+const POST_BODY = ['.app-post__body'];
+// Collapsed as a page shows text.
+const flat = (text) => text.replace(/\s+/g, ' ').trim();
 
 /** A title the API accepts (5 to 150 characters on one line) that keeps the payload's text. */
 function titleFor(payload, i) {
@@ -32,11 +43,46 @@ function titleFor(payload, i) {
   return t.length > 150 ? t.slice(0, 150) : t;
 }
 
-/** DOM checks inside every post container; returns what broke the rules. */
-function containerFindings() {
+/** A display name the API may take (2 to 60 characters on one line) that keeps the payload's text. */
+function nameFor(payload) {
+  return [...flat(payload)].slice(0, 60).join('').trim();
+}
+
+/**
+ * The DOM checks; returns what broke the rules. `html`: containers of sanitised member HTML
+ * (post bodies), held to the allow-list. `text`: elements showing member text (titles, names,
+ * reasons), which may hold only the app's own inline markup and links within the app. And on
+ * the whole page: no inline event handlers, no script, frame or plugin elements, no
+ * `javascript:` address anywhere.
+ */
+function containerFindings({ html, text }) {
   const BANNED = 'script, style, iframe, object, embed, form, input, button, base, meta, link, svg, math';
+  const APP_INLINE = new Set(['a', 'span', 'strong', 'b', 'br', 'mark', 'time', 'p', 'ul', 'li']);
   const out = [];
-  const containers = [...document.querySelectorAll('.app-post__body')];
+  const textContainers = text.length ? [...document.querySelectorAll(text.join(', '))] : [];
+  textContainers.forEach((c, n) => {
+    const where = `${c.localName}.${c.className || 'text'}#${n}`;
+    for (const el of [c, ...c.querySelectorAll('*')]) {
+      if (el !== c && !APP_INLINE.has(el.localName)) out.push(`${where}: a <${el.localName}> element`);
+      for (const attr of el.attributes) {
+        if (/^on/i.test(attr.name)) out.push(`${where}: <${el.localName}> has ${attr.name}`);
+        if (attr.name === 'style') out.push(`${where}: <${el.localName}> has a style attribute`);
+      }
+      if (el.localName === 'a' && !/^(\/(?!\/)|#)/.test(el.getAttribute('href') ?? '')) {
+        out.push(`${where}: link with href ${el.getAttribute('href')}`);
+      }
+    }
+  });
+  for (const el of document.body.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+      if (/^on/i.test(attr.name)) out.push(`page: <${el.localName}> has ${attr.name}`);
+      if (/^\s*(javascript|vbscript|data:text)/i.test(attr.value) && ['href', 'src', 'action', 'formaction', 'xlink:href'].includes(attr.name)) {
+        out.push(`page: <${el.localName}> has ${attr.name}="${attr.value.slice(0, 60)}"`);
+      }
+    }
+  }
+  for (const el of document.body.querySelectorAll('script, iframe, frame, frameset, object, embed, base, meta')) out.push(`page: a <${el.localName}> element`);
+  const containers = html.length ? [...document.querySelectorAll(html.join(', '))] : [];
   containers.forEach((c, n) => {
     const where = `${c.closest('[id^="post-"]')?.id ?? 'preview'}#${n}`;
     for (const el of c.querySelectorAll('*')) {
@@ -57,7 +103,29 @@ function containerFindings() {
       if (!/^(https?:|mailto:)/i.test(a.getAttribute('href') ?? '')) out.push(`${where}: link with href ${a.getAttribute('href')}`);
     }
   });
-  return { count: containers.length, findings: out };
+  return { count: containers.length + textContainers.length, findings: out };
+}
+
+/** The text of each element matching `selector`, whitespace collapsed. */
+function textsOf(page, selector) {
+  return page.locator(selector).evaluateAll((els) => els.map((e) => e.textContent.replace(/\s+/g, ' ').trim()));
+}
+
+/** Every expected text is shown (as text) in one of `texts`; and there are at least `min` of them. */
+function assertShown(texts, expected, min, what) {
+  assert.ok(expected.length >= min, `${what}: only ${expected.length} payloads to look for`);
+  const missing = expected.filter((e) => !texts.some((t) => t.includes(flat(e))));
+  assert.deepEqual(missing, [], `${what}: not shown as text`);
+}
+
+/** Presses a "Show more ..." button until it has gone, waiting each time for the items to grow. */
+async function showAll(page, buttonName, itemSelector) {
+  while ((await page.getByRole('button', { name: buttonName }).count()) > 0) {
+    const before = await page.locator(itemSelector).count();
+    await page.getByRole('button', { name: buttonName }).click();
+    await page.waitForFunction(({ sel, n }) => document.querySelectorAll(sel).length > n, { sel: itemSelector, n: before });
+  }
+  return page.locator(itemSelector).count();
 }
 
 describe('stored XSS payloads', { concurrency: false }, () => {
@@ -65,7 +133,14 @@ describe('stored XSS payloads', { concurrency: false }, () => {
   let admin;
   let moderator;
   let member;
+  // Signs in as each named member in turn, to post as them.
+  let named;
   const threads = {};
+  // Payload titles the API took, by payload index.
+  const titles = new Map();
+  // Members named after payloads: { i, id, name (as stored), postId }.
+  const namedMembers = [];
+  const queueIds = {};
   const refusedTitles = new Set();
   const foreignRequests = [];
   const navigations = [];
@@ -77,7 +152,8 @@ describe('stored XSS payloads', { concurrency: false }, () => {
     admin = await app.person();
     moderator = await app.person();
     member = await app.person();
-    for (const p of [admin, moderator, member]) {
+    named = await app.person();
+    for (const p of [admin, moderator, member, named]) {
       // Anything leaving for another origin fails the test; it is stopped before it goes.
       await p.context.route(
         (url) => url.origin !== app.baseUrl,
@@ -98,24 +174,30 @@ describe('stored XSS payloads', { concurrency: false }, () => {
   });
 
   after(async () => {
-    for (const p of [admin, moderator, member]) await p?.context.close().catch(() => {});
+    for (const p of [admin, moderator, member, named]) await p?.context.close().catch(() => {});
     await app.stop();
   });
 
   /**
    * Everything done to a page that shows member content: the DOM rules, hover and focus on
    * every element, a click on every link (navigation stopped), Tab through, a 2 s wait, axe.
+   * `html` and `text` are the containers of member HTML and of member text (see
+   * containerFindings); `area` is what Tab goes through.
    */
-  async function inspect(person, label, { wait = true, axe = true } = {}) {
+  async function inspect(person, label, { wait = true, axe = true, html = POST_BODY, text = [], area = '.app-posts' } = {}) {
     const page = person.page;
     const url = page.url();
-    const { count, findings } = await page.evaluate(containerFindings);
-    assert.ok(count > 0, `no post containers on ${label}`);
+    const all = [...html, ...text];
+    const inside = all.flatMap((sel) => [sel, `${sel} *`]).join(', ');
+    const linkSel = all.map((sel) => `${sel} a`).join(', ');
+    const pointSel = all.flatMap((sel) => [`${sel} a`, `${sel} img`]).join(', ');
+    const { count, findings } = await page.evaluate(containerFindings, { html, text });
+    assert.ok(count > 0, `no member content on ${label}`);
     assert.deepEqual(findings, [], `member content broke the rules on ${label}:\n${findings.join('\n')}`);
 
     const t0 = Date.now();
-    await page.evaluate(() => {
-      for (const el of document.querySelectorAll('.app-post__body, .app-post__body *')) {
+    await page.evaluate((sel) => {
+      for (const el of document.querySelectorAll(sel)) {
         for (const type of ['mouseover', 'mouseenter', 'mousemove', 'pointerover', 'pointerenter', 'focusin']) {
           el.dispatchEvent(new MouseEvent(type, { bubbles: type !== 'mouseenter' && type !== 'pointerenter' }));
         }
@@ -123,59 +205,78 @@ describe('stored XSS payloads', { concurrency: false }, () => {
         el.dispatchEvent(new FocusEvent('focus'));
         el.dispatchEvent(new FocusEvent('blur'));
       }
-    });
+    }, inside);
     // And the real pointer over each link and image.
-    const targets = await page.evaluate(() => document.querySelectorAll('.app-post__body a, .app-post__body img').length);
+    const targets = await page.evaluate((sel) => document.querySelectorAll(sel).length, pointSel);
     for (let i = 0; i < targets; i++) {
-      const box = await page.evaluate((n) => {
-        const el = document.querySelectorAll('.app-post__body a, .app-post__body img')[n];
-        el.scrollIntoView({ block: 'center' });
-        const r = el.getBoundingClientRect();
-        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-      }, i);
+      const box = await page.evaluate(
+        ({ sel, n }) => {
+          const el = document.querySelectorAll(sel)[n];
+          el.scrollIntoView({ block: 'center' });
+          const r = el.getBoundingClientRect();
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        },
+        { sel: pointSel, n: i },
+      );
       await page.mouse.move(box.x, box.y);
     }
     const t1 = Date.now();
 
-    // Links are clicked for real; one to a safe scheme is stopped before it leaves the page,
-    // anything else is left to do what it would (and must then trip a check).
-    await page.evaluate(() => {
+    // Links are clicked for real; one to a safe scheme or within the app is stopped before it
+    // leaves the page (or the app handles it), anything else is left to do what it would (and
+    // must then trip a check).
+    await page.evaluate((sel) => {
       window.__clickedLinks = [];
-      document.addEventListener(
+      window.__memberLinks = sel;
+      if (window.__clickGuard) return;
+      window.__clickGuard = true;
+      window.addEventListener(
         'click',
         (e) => {
-          const a = e.target instanceof Element ? e.target.closest('.app-post__body a') : null;
+          const a = e.target instanceof Element ? e.target.closest(window.__memberLinks) : null;
           if (!a) return;
-          window.__clickedLinks.push(a.getAttribute('href'));
-          if (/^(https?:|mailto:)/i.test(a.getAttribute('href') ?? '')) e.preventDefault();
+          const href = a.getAttribute('href') ?? '';
+          window.__clickedLinks.push(href);
+          if (/^(https?:|mailto:|\/(?!\/)|#)/i.test(href)) {
+            e.preventDefault();
+            e.stopPropagation();
+          }
         },
         true,
       );
-    });
+    }, linkSel);
     const onNav = (frame) => {
       if (frame === page.mainFrame() && frame.url() !== url) navigations.push(`${label}: navigated to ${frame.url()}`);
     };
     page.on('framenavigated', onNav);
-    const links = await page.$$('.app-post__body a');
+    const links = await page.$$(linkSel);
     for (const link of links) {
       await link.click({ force: true, timeout: 2000, noWaitAfter: true }).catch(() => {});
       if (page.url() !== url) {
         navigations.push(`${label}: a link took the page to ${page.url()}`);
         await page.goto(url);
-        await page.waitForSelector('.app-post__body');
+        await page.waitForSelector(all[0]);
       }
     }
     page.off('framenavigated', onNav);
 
     const t2 = Date.now();
-    // Tab from the first post through everything focusable in the posts.
-    await page.evaluate(() => document.querySelector('.app-posts, .app-editor')?.closest('li, .app-editor')?.focus());
-    const tabs = Math.min(200, await page.evaluate(() => document.querySelectorAll('.app-posts a, .app-posts button, .app-posts textarea, .app-post__body *[tabindex]').length + 3));
+    // Tab from the first piece of member content through everything focusable around it.
+    const tabs = await page.evaluate(
+      ({ sel, area }) => {
+        const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
+        const first = document.querySelector(sel);
+        const start = first?.matches(FOCUSABLE) ? first : (first?.querySelector(FOCUSABLE) ?? first?.closest(FOCUSABLE));
+        if (start instanceof HTMLElement) start.focus();
+        return Math.min(200, document.querySelectorAll(`${area} :is(${FOCUSABLE})`).length + 3);
+      },
+      { sel: all.join(', '), area },
+    );
     for (let i = 0; i < tabs; i++) await page.keyboard.press('Tab');
     const t3 = Date.now();
     if (wait) await page.waitForTimeout(2000);
     if (axe) await person.axe(label);
-    if (process.env.XSS_TIMING) console.error(`${label}: hover ${t1 - t0} ms, clicks ${t2 - t1} ms, tabs ${t3 - t2} ms, axe ${Date.now() - t3} ms`);
+    if (process.env.XSS_TIMING) console.error(`${label}: ${links.length} links, ${tabs} tabs; hover ${t1 - t0} ms, clicks ${t2 - t1} ms, tabs ${t3 - t2} ms, axe ${Date.now() - t3} ms`);
     assert.deepEqual(foreignRequests, [], `requests to other origins on ${label}`);
     assert.deepEqual(navigations, [], `navigation away on ${label}`);
     person.assertClean();
@@ -212,12 +313,15 @@ describe('stored XSS payloads', { concurrency: false }, () => {
     const retried = await apiCalls(page, retry.map((i) => ({ method: 'POST', path: '/threads', body: { category: TITLE_SPACE, title: `Payload ${i}`, body: PAYLOADS[i] } })));
     retried.forEach((r, n) => (titled[retry[n]] = { status: expectStatus(r, 201, `retried thread ${retry[n]}`) && 201, body: r.body }));
     threads.titled = titled.map((r) => r.body.id);
+    PAYLOADS.forEach((p, i) => {
+      if (!refusedTitles.has(i)) titles.set(i, titleFor(p, i));
+    });
 
     // The member's and the moderator's own posts, for their edit previews, in a short thread
     // (the member's is held: they are new).
     const t3 = expectStatus(await apiCall(page, 'POST', '/threads', { category: 'london', title: 'Payloads in the edit preview', body: 'Edit yours below' }), 201, 'preview thread');
     threads.preview = t3.id;
-    expectStatus(await apiCall(member.page, 'POST', `/threads/${t3.id}/posts`, { body: COMBINED }), 201, 'member post');
+    threads.memberPost = expectStatus(await apiCall(member.page, 'POST', `/threads/${t3.id}/posts`, { body: COMBINED }), 201, 'member post').id;
     expectStatus(await apiCall(moderator.page, 'POST', `/threads/${t3.id}/posts`, { body: COMBINED }), 201, 'moderator post');
   });
 
@@ -236,11 +340,7 @@ describe('stored XSS payloads', { concurrency: false }, () => {
       const person = who === 'member' ? member : moderator;
       const page = person.page;
       await person.visit(`/spaces/${TITLE_SPACE}`);
-      while ((await page.getByRole('button', { name: 'Show more threads' }).count()) > 0) {
-        const before = await page.locator('.app-thread-list__item').count();
-        await page.getByRole('button', { name: 'Show more threads' }).click();
-        await page.waitForFunction((n) => document.querySelectorAll('.app-thread-list__item').length > n, before);
-      }
+      await showAll(page, 'Show more threads', '.app-thread-list__item');
       const shown = await page.locator('.app-thread-list__title a').allTextContents();
       for (const [i, payload] of PAYLOADS.entries()) {
         if (refusedTitles.has(i)) continue;
@@ -291,9 +391,209 @@ describe('stored XSS payloads', { concurrency: false }, () => {
     });
   }
 
+  const QUEUE_TEXT = ['.app-queue__item h2', '.app-queue__item .nhsuk-summary-list__value', '.app-queue__kind', '.app-findings li', '.app-flags li', '.app-appeal-text'];
+
+  /** Calls the API as each account in turn, signed in on `page`: [{ login, patch, reply }]. */
+  function asEach(page, accounts, thread) {
+    return page.evaluate(
+      async ({ accounts, password, thread }) => {
+        const call = async (method, path, body) => {
+          const res = await fetch(`/api${path}`, { method, credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          const text = await res.text();
+          return { status: res.status, body: text ? JSON.parse(text) : null };
+        };
+        const out = [];
+        for (const a of accounts) {
+          const login = await call('POST', '/auth/login', { email: a.email, password });
+          const patch = a.patch === null ? null : await call('PATCH', '/me', { display_name: a.patch });
+          const reply = await call('POST', `/threads/${thread}/posts`, { body: `Hello from ${a.email}` });
+          out.push({ login, patch, reply });
+        }
+        return out;
+      },
+      { accounts, password: PASSWORD, thread },
+    );
+  }
+
+  test('the payloads wait in the review queue as titles, bodies and the names of new members', async () => {
+    expectStatus(
+      await apiCall(admin.page, 'POST', '/categories', { slug: HELD_SPACE, name: 'Held for review', description: 'Every post here is checked first.', kind: 'topic', pre_moderated: true }),
+      201,
+      'pre-moderated space',
+    );
+    // Every payload as a thread (its title and its body) in a pre-moderated space: all held.
+    const held = await apiCalls(member.page, PAYLOADS.map((body, i) => ({ method: 'POST', path: '/threads', body: { category: HELD_SPACE, title: titles.get(i) ?? `Payload ${i}`, body } })));
+    held.forEach((r, i) => assert.equal(expectStatus(r, 201, `held thread ${i}`).status, 'held'));
+
+    // A member named after each payload (half named when the account is made, half renaming
+    // themselves through the API) replies in one thread; their first posts are held.
+    // In a space of its own, so the queue filtered by it holds only their replies.
+    threads.names = expectStatus(await apiCall(admin.page, 'POST', '/threads', { category: NAMES_SPACE, title: 'Replies from members with payload names', body: 'Say hello below' }), 201, 'names thread').id;
+    const accounts = PAYLOADS.map((payload, i) => {
+      const email = `named${i}@nhs.example`;
+      const name = nameFor(payload);
+      const viaCli = i % 2 === 0;
+      const made = viaCli ? app.tryCreateUser({ email, name, role: 'member', password: PASSWORD }) : { ok: false };
+      if (viaCli && !made.ok) assert.match(made.output, /--name:/, `named${i} is refused for its name only`);
+      if (!made.ok) app.createUser({ email, name: `Named member ${i}`, role: 'member', password: PASSWORD });
+      return { i, email, patch: viaCli ? null : name };
+    });
+    await named.page.goto('/');
+    await named.page.waitForSelector('#maincontent h1');
+    const results = await asEach(named.page, accounts, threads.names);
+    results.forEach((r, n) => {
+      const a = accounts[n];
+      const me = expectStatus(r.login, 200, `sign in as ${a.email}`);
+      let name = me.display_name;
+      if (r.patch?.status === 200) name = r.patch.body.display_name;
+      else if (r.patch) {
+        // The API's refusal is on the name field (control or invisible characters, a look-alike).
+        assert.ok([409, 422].includes(r.patch.status) && r.patch.body.errors?.some((e) => e.field === 'display_name'), `${a.email}: ${JSON.stringify(r.patch.body)}`);
+      }
+      const reply = expectStatus(r.reply, 201, `reply by ${a.email}`);
+      assert.equal(reply.status, 'held');
+      if (!name.startsWith('Named member ')) namedMembers.push({ i: a.i, id: me.id, name, postId: reply.id });
+    });
+    assert.ok(namedMembers.length >= PAYLOADS.length - 5, `most payloads are taken as names (${namedMembers.length})`);
+
+    const page = moderator.page;
+    await moderator.visit(`/moderation/queue?space=${HELD_SPACE}`, 'Review queue', { axe: false });
+    assert.ok((await showAll(page, 'Show more items', 'li.app-queue__item')) >= PAYLOADS.length, 'every held thread is in the queue');
+    assertShown(await textsOf(page, '.app-queue__item h2'), [...titles.values()], PAYLOADS.length - 3, 'titles in the queue');
+    assert.ok((await page.locator('.app-queue__item .app-post__body').count()) >= PAYLOADS.length, 'every body is in the queue');
+    await inspect(moderator, 'the review queue of payload threads', { text: QUEUE_TEXT, area: '.app-queue' });
+
+    // axe as it opens: the cards are those of the page above, with other names in them.
+    await moderator.visit(`/moderation/queue?space=${NAMES_SPACE}`, 'Review queue');
+    await showAll(page, 'Show more items', 'li.app-queue__item');
+    assertShown(await textsOf(page, '.app-queue__item .nhsuk-summary-list__value'), namedMembers.map((m) => m.name), PAYLOADS.length - 5, 'authors in the queue');
+    await inspect(moderator, 'the review queue of payload names', { text: QUEUE_TEXT, area: '.app-queue', axe: false });
+
+    // Items on their own pages: a payload-titled thread, a payload-named member's reply, and
+    // every payload in one post.
+    const queued = expectStatus(await apiCall(page, 'GET', `/moderation/queue?space=${HELD_SPACE}&limit=100`), 200, 'queue');
+    const [firstTitle] = titles.values();
+    queueIds.titled = queued.items.find((it) => it.summary.thread_title === firstTitle)?.id;
+    assert.ok(queueIds.titled, 'the first payload-titled thread is in the queue');
+    const items = [
+      [queueIds.titled, firstTitle, MEMBER.name],
+      [`post-${namedMembers[0].postId}`, 'Replies from members with payload names', namedMembers[0].name],
+      [`post-${threads.memberPost}`, 'Payloads in the edit preview', MEMBER.name],
+    ];
+    for (const [n, [id, heading, author]] of items.entries()) {
+      // visit() runs axe on each as it opens; the 2 s wait once.
+      await moderator.visit(`/moderation/queue/${id}`);
+      assert.equal(flat(await moderator.h1().innerText()), flat(heading));
+      assert.equal(await page.locator('li.app-queue__item .app-post__body').count(), 1);
+      assertShown(await textsOf(page, '.app-queue__item .nhsuk-summary-list__value'), [author], 1, `author on ${id}`);
+      await inspect(moderator, `queue item ${id}`, { text: [...QUEUE_TEXT, '#maincontent h1'], area: '#maincontent', axe: false, wait: n === 0 });
+    }
+  });
+
+  test('notifications show payload titles and payload names to the thread author', async () => {
+    // The moderator replies in every payload-titled thread, which its author (the admin)
+    // watches; the named members' replies are approved and reach the admin too.
+    const replies = await apiCalls(moderator.page, threads.titled.map((id) => ({ method: 'POST', path: `/threads/${id}/posts`, body: { body: 'A reply for the author to hear about' } })));
+    threads.modReplies = replies.map((r, i) => expectStatus(r, 201, `reply in titled thread ${i}`).id);
+    const approvals = await apiCalls(moderator.page, namedMembers.map((m) => ({ method: 'POST', path: `/moderation/queue/post-${m.postId}/decision`, body: { action: 'approve', reason: 'Welcome' } })));
+    approvals.forEach((r, n) => expectStatus(r, 200, `approve the reply by ${namedMembers[n].name}`));
+
+    const page = admin.page;
+    await admin.visit('/notifications', 'Notifications', { axe: false });
+    await showAll(page, 'Show more notifications', '.app-notification');
+    assertShown(await textsOf(page, '.app-notification__thread'), [...titles.values()], PAYLOADS.length - 3, 'thread titles in notifications');
+    assertShown(await textsOf(page, '.app-notification__message'), namedMembers.map((m) => m.name), PAYLOADS.length - 5, 'names in notifications');
+    await inspect(admin, 'notifications of payload titles and names', { html: [], text: ['.app-notification__message', '.app-notification__thread'], area: '.app-notifications' });
+  });
+
+  for (const who of ['member', 'moderator']) {
+    test(`payload names on the thread page are safe for a ${who}`, async () => {
+      const person = who === 'member' ? member : moderator;
+      await person.visit(`/threads/${threads.names}`, 'Replies from members with payload names');
+      assertShown(await textsOf(person.page, '.app-post__author'), namedMembers.map((m) => m.name), PAYLOADS.length - 5, 'authors');
+      await inspect(person, `payload names as a ${who}`, { text: ['.app-post__author'], axe: false });
+    });
+  }
+
+  test('the moderation log shows payload reasons, messages, thread titles and names', async () => {
+    // The admin hides the moderator's reply in each payload-titled thread, giving the payload
+    // as the reason and as the message; the moderator warns each named member with it.
+    const hides = await apiCalls(admin.page, threads.modReplies.map((id, i) => ({ method: 'POST', path: `/moderation/posts/${id}/hide`, body: { reason: PAYLOADS[i], message: PAYLOADS[i] } })));
+    hides.forEach((r, i) => expectStatus(r, 200, `hide with payload ${i} as the reason`));
+    const warns = await apiCalls(moderator.page, namedMembers.map((m) => ({ method: 'POST', path: `/members/${m.id}/warn`, body: { reason: `Checking how name ${m.i} is shown`, message: PAYLOADS[m.i] } })));
+    warns.forEach((r, n) => expectStatus(r, 200, `warn ${namedMembers[n].name}`));
+
+    const page = moderator.page;
+    await moderator.visit('/moderation/log', 'Moderation log', { axe: false });
+    await showAll(page, 'Show more entries', '.app-log tbody tr');
+    const cells = await textsOf(page, '.app-log td');
+    assertShown(cells, PAYLOADS, PAYLOADS.length, 'reasons and messages in the log');
+    assertShown(cells, [...titles.values()], PAYLOADS.length - 3, 'thread titles in the log');
+    assertShown(cells, namedMembers.map((m) => m.name), PAYLOADS.length - 5, 'names in the log');
+    await inspect(moderator, 'the moderation log', { html: [], text: ['.app-log td'], area: '.app-log' });
+
+    // A named member reads the entries about them, and the warning in their notifications.
+    const m = namedMembers[0];
+    expectStatus(await apiCall(named.page, 'POST', '/auth/login', { email: `named${m.i}@nhs.example`, password: PASSWORD }), 200, 'sign in');
+    await named.visit('/moderation/log', 'Moderation log');
+    const own = await textsOf(named.page, '.app-log td');
+    assertShown(own, [m.name, PAYLOADS[m.i]], 2, 'their name and the message in their log');
+    await inspect(named, 'the moderation log as a named member', { html: [], text: ['.app-log td'], area: '.app-log' });
+    await named.visit('/notifications', 'Notifications');
+    assertShown(await textsOf(named.page, '.app-notification__message'), [PAYLOADS[m.i]], 1, 'the warning in their notifications');
+    await inspect(named, 'notifications as a named member', { html: [], text: ['.app-notification__message', '.app-notification__thread'], area: '.app-notifications', axe: false, wait: false });
+  });
+
+  test('the members pages show payload names as text', async () => {
+    const page = moderator.page;
+    await moderator.visit('/members?status=all', 'Members', { axe: false });
+    await showAll(page, 'Show more members', '.nhsuk-table__body tr');
+    assertShown(await textsOf(page, '.nhsuk-table__body td'), namedMembers.map((m) => m.name), PAYLOADS.length - 5, 'names in the member list');
+    await inspect(moderator, 'the member list', { html: [], text: ['.nhsuk-table__body td'], area: '.nhsuk-table' });
+    for (const [n, m] of namedMembers.slice(0, 2).entries()) {
+      await moderator.visit(`/members/${m.id}`);
+      assert.equal(flat(await moderator.h1().innerText()), flat(m.name));
+      await inspect(moderator, `the member page of ${m.name}`, { html: [], text: ['#maincontent h1', '.nhsuk-summary-list__value'], area: '#maincontent', axe: false, wait: n === 0 });
+    }
+  });
+
+  test('a payload as a tag is refused on its field, and the refusal is shown as text', async () => {
+    const tagged = await apiCalls(moderator.page, PAYLOADS.map((p, i) => ({ method: 'POST', path: '/threads', body: { category: 'london', title: `Tagged with payload ${i}`, body: 'A thread with a tag', tags: [p] } })));
+    const accepted = [];
+    tagged.forEach((r, i) => {
+      if (r.status === 201) accepted.push({ i, id: r.body.id });
+      else assert.ok(r.status === 422 && r.body.errors?.some((e) => e.field === 'tags'), `tag ${i}: ${JSON.stringify(r.body)}`);
+    });
+    // Any that is taken is shown as a tag link on its thread and filters its space safely.
+    for (const { i, id } of accepted) {
+      await moderator.visit(`/threads/${id}`, `Tagged with payload ${i}`);
+      await inspect(moderator, `thread tagged with payload ${i}`, { text: ['.app-tags'], axe: false, wait: false });
+      const slug = new URL(await moderator.page.locator('.app-tags__link').first().getAttribute('href'), app.baseUrl).searchParams.get('tag');
+      await moderator.visit(`/spaces/london?tag=${encodeURIComponent(slug)}`);
+      assertShown(await textsOf(moderator.page, '.app-thread-list__title'), [`Tagged with payload ${i}`], 1, `threads tagged ${slug}`);
+      await inspect(moderator, `space filtered by tag ${i}`, { html: [], text: ['.app-tag-filter', '.app-thread-list'], area: '#maincontent', axe: false, wait: false });
+    }
+
+    // The refusal names the tag (as the server normalised it) beside the field.
+    const page = moderator.page;
+    for (const [n, payload] of PAYLOADS.filter((p) => p.includes('<') && !/[,\n]/.test(p))
+      .slice(0, 2)
+      .entries()) {
+      await moderator.visit('/spaces/london/new', 'Start a new thread', { axe: false });
+      await page.getByLabel('Title').fill('A thread with a payload tag');
+      await page.getByLabel('Tags (optional)').fill(payload);
+      await page.getByLabel('Your post').fill('Tags are checked.');
+      await page.getByRole('button', { name: 'Post thread' }).click();
+      await page.locator('#tags-error').waitFor();
+      const shown = [...flat(payload.normalize('NFKC'))].slice(0, 40).join('');
+      assertShown(await textsOf(page, '#tags-error, .nhsuk-error-summary li'), [shown], 1, 'the refused tag');
+      await inspect(moderator, `a refused tag ${payload}`, { html: [], text: ['#tags-error', '.nhsuk-error-summary li'], area: '#maincontent', wait: n === 0 });
+    }
+  });
+
   test('nothing ran, loaded from elsewhere or navigated away', () => {
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(navigations, []);
-    for (const p of [admin, moderator, member]) p.assertClean();
+    for (const p of [admin, moderator, member, named]) p.assertClean();
   });
 });
