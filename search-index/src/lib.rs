@@ -6,6 +6,7 @@
 
 pub mod analysis;
 mod error;
+mod exclusion;
 pub mod glossary;
 mod index;
 pub mod query;

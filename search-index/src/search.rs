@@ -16,6 +16,7 @@ use tantivy::{DocAddress, Order, Score, Searcher, SegmentReader, TantivyDocument
 
 use crate::analysis::plain_tokens;
 use crate::error::SearchError;
+use crate::exclusion::Excluded;
 use crate::glossary::Glossary;
 use crate::index::SearchIndex;
 use crate::query::{self, Builder, ParsedQuery, edit_distance_for};
@@ -288,7 +289,11 @@ impl SearchIndex {
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         clauses.push((Occur::Must, positive.unwrap_or_else(|| Box::new(AllQuery))));
-        clauses.extend(excluded.into_iter().map(|q| (Occur::MustNot, q)));
+        clauses.extend(
+            excluded
+                .into_iter()
+                .map(|q| (Occur::MustNot, Box::new(Excluded(q)) as Box<dyn Query>)),
+        );
         clauses.extend(request_filters(f, req));
         let query = BooleanQuery::new(clauses);
 

@@ -124,3 +124,30 @@ proptest! {
         check(index, &Glossary::default(), &q);
     }
 }
+
+/// An excluded phrase that matches nothing in a segment, or whose first match lies after the
+/// first candidate, once made tantivy seek a phrase scorer backwards.
+#[test]
+fn excluded_phrases_that_match_late_or_never() {
+    let index = index();
+    let glossary = Glossary::default();
+    for q in [
+        "amhp -\"relative nearest\"",
+        "rota -\"supervision nearest\"",
+        "week -\"aftercare section\" -\"relative nearest\"",
+        "-\"relative nearest\" amhp",
+    ] {
+        check(index, &glossary, q);
+        let results = index
+            .search(&SearchRequest::new(q, ViewerScope::public()), &glossary)
+            .unwrap();
+        assert_eq!(results.total, 25, "{q:?} should exclude nothing");
+    }
+    let results = index
+        .search(
+            &SearchRequest::new("amhp -\"nearest relative\"", ViewerScope::public()),
+            &glossary,
+        )
+        .unwrap();
+    assert_eq!(results.total, 0, "a matching excluded phrase excludes every post");
+}
