@@ -1,0 +1,14 @@
+DROP TABLE link_checks;
+DROP TABLE practice_example_events;
+DROP TABLE practice_examples;
+DROP TABLE attachment_versions;
+DROP TABLE attachments;
+DROP TABLE collection_items;
+DROP TABLE collection_sections;
+DROP TABLE collections;
+DROP TABLE resource_status_changes;
+DROP TABLE resource_revisions;
+DROP TABLE resource_tags;
+DROP TABLE resource_regions;
+DROP TABLE resource_topics;
+DROP TABLE resources;
