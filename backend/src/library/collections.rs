@@ -1,0 +1,1 @@
+//! Collections: curated, ordered sets of resources in sections, each with an introduction.
