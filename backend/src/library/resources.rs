@@ -782,3 +782,188 @@ fn validate(
 fn shown(s: &str) -> String {
     s.chars().take(40).collect()
 }
+
+/// The moves the status workflow allows: forward draft → in review → published → archived,
+/// and back to draft for rework, or from archived back to published.
+pub fn transition_allowed(from: &str, to: &str) -> bool {
+    matches!(
+        (from, to),
+        ("draft", "in_review")
+            | ("draft", "archived")
+            | ("in_review", "draft")
+            | ("in_review", "published")
+            | ("published", "archived")
+            | ("published", "draft")
+            | ("archived", "published")
+            | ("archived", "draft")
+    )
+}
+
+/// Moves the resource at `slug` to status `to`, with the reason logged (status change row,
+/// audit row, a new revision and a search outbox row). Curators make every move; an owner may
+/// send their own draft for review and take it back.
+pub fn change_status(
+    conn: &mut DbConn,
+    actor: &User,
+    slug: &str,
+    to: &str,
+    reason: &str,
+) -> Result<Resource, LibraryError> {
+    let reason = crate::validate::reason(reason).map_err(|m| LibraryError::field("reason", m))?;
+    let to = to.trim();
+    if !STATUSES.contains(&to) {
+        return Err(LibraryError::field(
+            "to",
+            format!("Choose a status: one of {}", STATUSES.join(", ")),
+        ));
+    }
+    conn.transaction::<_, LibraryError, _>(|c| {
+        let row = editable(c, actor, slug)?;
+        let owner_move = matches!(
+            (row.status.as_str(), to),
+            ("draft", "in_review") | ("in_review", "draft")
+        );
+        if !actor.role().can_curate() && !owner_move {
+            return Err(LibraryError::Forbidden);
+        }
+        if row.status == to {
+            return Err(LibraryError::Conflict(
+                format!("The resource is already {to}."),
+                vec![],
+            ));
+        }
+        if !transition_allowed(&row.status, to) {
+            return Err(LibraryError::Conflict(
+                format!("A resource can't move from {} to {to}.", row.status),
+                vec![FieldError {
+                    field: "to".into(),
+                    message: format!(
+                        "A {} resource can't become {to}",
+                        row.status.replace('_', " ")
+                    ),
+                }],
+            ));
+        }
+        let at = now();
+        let id = row.id;
+        let from = row.status.clone();
+        let number = row.revision + 1;
+        ResourceRow::set_status(c, id, to, number, at)?;
+        let after = reload(c, id)?;
+        RevisionRow::insert(
+            c,
+            id,
+            number,
+            &snapshot_json(&after)?,
+            Some(&reason),
+            actor.id,
+            at,
+        )?;
+        StatusChangeRow::insert(c, id, &from, to, &reason, actor.id, at)?;
+        let details = format!("{from} → {to}");
+        NewAudit {
+            target_type: "resource",
+            ..NewAudit::member(Some(actor.id), "resource_status", id)
+        }
+        .reason(Some(&reason))
+        .details(&details)
+        .write(c)?;
+        enqueue_search(c, "resource", id)?;
+        Ok(after)
+    })
+}
+
+/// The forum thread where the resource at `slug` is discussed, opening it (as `actor`, in the
+/// resource's first topic space) when there is none yet. Returns the thread id and whether it
+/// was opened now. `public_url` makes the link back to the resource absolute, since the
+/// renderer drops relative links.
+pub fn open_discussion(
+    conn: &mut DbConn,
+    actor: &User,
+    slug: &str,
+    public_url: &str,
+) -> Result<(i64, bool), LibraryError> {
+    use crate::db::forum::{ContentStatus, NewPost, NewThread, Post, Thread};
+    conn.transaction::<_, LibraryError, _>(|c| {
+        let row = ResourceRow::find_by_slug(c, slug)?
+            .filter(|r| can_see(Some(actor), r))
+            .ok_or(LibraryError::NotFound("resource"))?;
+        if let Some(thread_id) = row.discussion_thread_id
+            && Thread::find(c, thread_id)?.is_some_and(|t| t.status() != ContentStatus::Deleted)
+        {
+            return Ok((thread_id, false));
+        }
+        if row.status != "published" {
+            return Err(LibraryError::Conflict(
+                "Only published resources can be discussed.".into(),
+                vec![],
+            ));
+        }
+        let resource = Resource::load(c, row)?;
+        let Some(topic) = resource.topics.first() else {
+            return Err(LibraryError::Conflict(
+                "This resource has no topic, so there is no space to discuss it in.".into(),
+                vec![],
+            ));
+        };
+        let category = crate::db::forum::Category::find_by_slug(c, topic)?
+            .filter(|s| !s.archived)
+            .ok_or_else(|| {
+                LibraryError::Conflict("The resource's topic space is archived.".into(), vec![])
+            })?;
+        let title: String = format!("Discussion: {}", resource.title)
+            .chars()
+            .take(150)
+            .collect();
+        let markdown_body = format!(
+            "This thread is for discussing the library resource [{}]({}/library/{}).\n\n> {}\n",
+            resource.title.replace(['[', ']'], ""),
+            public_url.trim_end_matches('/'),
+            resource.slug,
+            resource.summary.replace('\n', "\n> "),
+        );
+        let rendered = markdown::render(&markdown_body)
+            .map_err(|e| LibraryError::field("body_markdown", e.to_string()))?;
+        let at = now();
+        let thread_id = Thread::insert(
+            c,
+            &NewThread {
+                category_id: category.id,
+                author_id: actor.id,
+                title: &title,
+                kind: "discussion",
+                status: ContentStatus::Visible.as_str(),
+                last_activity_at: at,
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+        let post_id = Post::insert(
+            c,
+            &NewPost {
+                thread_id,
+                author_id: actor.id,
+                reply_to_id: None,
+                is_first: true,
+                body_markdown: &markdown_body,
+                body_html: &rendered.html,
+                body_text: &rendered.text,
+                status: ContentStatus::Visible.as_str(),
+                held_reason: None,
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+        let tag_ids = resource.tags.clone();
+        let tag_inputs: Vec<crate::db::tags::TagInput> = tag_ids
+            .iter()
+            .take(crate::api::tags::MAX_TAGS)
+            .filter_map(|t| crate::api::tags::normalise_tag(t).ok())
+            .collect();
+        Tag::set_for_thread(c, thread_id, &tag_inputs)?;
+        enqueue_search(c, "thread", thread_id)?;
+        crate::notify::post_published(c, post_id)?;
+        ResourceRow::set_discussion(c, resource.id, thread_id)?;
+        Ok((thread_id, true))
+    })
+}
