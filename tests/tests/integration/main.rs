@@ -6,10 +6,12 @@
 mod accounts;
 mod activity;
 mod bad_input;
+mod collections;
 mod common;
 mod config;
 mod engagement;
 mod forum;
+mod library;
 mod mail;
 mod members;
 mod migrations;
