@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod admin;
 pub mod answers;
+pub mod attachments;
 pub mod auth;
 pub mod categories;
 pub mod flags;
@@ -42,6 +43,13 @@ pub type Apis = (
     watching::WatchingApi,
     answers::AnswersApi,
     SpacesAndRules,
+    AttachmentApis,
+);
+
+/// Attachments of library resources, as one entry for the same reason.
+type AttachmentApis = (
+    attachments::AttachmentsApi,
+    attachments::AttachmentDownloadsApi,
 );
 
 /// The moderation queue, actions and log, as one entry so the tuple above stays within
@@ -88,6 +96,10 @@ fn apis() -> Apis {
             tags::TagsApi,
             watched_words::WatchedWordsApi,
             thread_edits::ThreadEditsApi,
+        ),
+        (
+            attachments::AttachmentsApi,
+            attachments::AttachmentDownloadsApi,
         ),
     )
 }

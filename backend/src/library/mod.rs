@@ -1,0 +1,3 @@
+//! The knowledge base: guidance, toolkits and reports, and the files attached to them.
+
+pub mod attachments;
