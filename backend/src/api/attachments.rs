@@ -199,7 +199,7 @@ impl<'a> ApiExtractor<'a> for UploadBody {
 }
 
 #[derive(Object)]
-pub struct AttachmentVersionView {
+pub struct AttachmentVersionDetail {
     pub version: i32,
     /// The sanitised name downloads carry.
     pub file_name: String,
@@ -220,7 +220,7 @@ pub struct AttachmentVersionView {
 }
 
 #[derive(Object)]
-pub struct AttachmentView {
+pub struct AttachmentDetail {
     pub id: i64,
     pub resource_slug: String,
     pub title: String,
@@ -244,7 +244,7 @@ pub struct AttachmentView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Every version, newest first.
-    pub versions: Vec<AttachmentVersionView>,
+    pub versions: Vec<AttachmentVersionDetail>,
 }
 
 #[derive(Object)]
@@ -252,7 +252,7 @@ pub struct AttachmentList {
     pub resource_slug: String,
     /// Whether the viewer may add attachments to this resource.
     pub can_add: bool,
-    pub items: Vec<AttachmentView>,
+    pub items: Vec<AttachmentDetail>,
 }
 
 #[derive(Object)]
@@ -265,8 +265,8 @@ fn label(file_type: &str) -> String {
     FileType::parse(file_type).map_or_else(|| file_type.to_owned(), |t| t.label().to_owned())
 }
 
-fn version_view(id: i64, v: &AttachmentVersion, manager: bool) -> AttachmentVersionView {
-    AttachmentVersionView {
+fn version_view(id: i64, v: &AttachmentVersion, manager: bool) -> AttachmentVersionDetail {
+    AttachmentVersionDetail {
         version: v.version,
         file_name: v.file_name.clone(),
         file_type: v.file_type.clone(),
@@ -282,12 +282,12 @@ fn version_view(id: i64, v: &AttachmentVersion, manager: bool) -> AttachmentVers
     }
 }
 
-fn view(d: &Detail, viewer: Option<&User>) -> Option<AttachmentView> {
+fn view(d: &Detail, viewer: Option<&User>) -> Option<AttachmentDetail> {
     let current = d.versions.first()?;
     let manager = viewer.is_some_and(|u| logic::can_change(u, &d.resource));
     let curator = viewer.is_some_and(|u| u.role().can_curate());
     let id = d.attachment.id;
-    Some(AttachmentView {
+    Some(AttachmentDetail {
         id,
         resource_slug: d.resource.slug.clone(),
         title: d.attachment.title.clone(),
@@ -318,7 +318,7 @@ fn view(d: &Detail, viewer: Option<&User>) -> Option<AttachmentView> {
     })
 }
 
-fn view_or_404(d: &Detail, viewer: Option<&User>) -> ApiResult<AttachmentView> {
+fn view_or_404(d: &Detail, viewer: Option<&User>) -> ApiResult<AttachmentDetail> {
     view(d, viewer).ok_or_else(|| ApiError::not_found("attachment"))
 }
 
@@ -355,7 +355,7 @@ fn download(v: AttachmentVersion, bytes: bytes::Bytes) -> Download {
 pub enum Created {
     /// The attachment, with its versions.
     #[oai(status = 201)]
-    Created(Json<AttachmentView>),
+    Created(Json<AttachmentDetail>),
 }
 
 pub struct AttachmentsApi;
@@ -417,7 +417,7 @@ impl AttachmentsApi {
         state: Data<&AppState>,
         viewer: Data<&Viewer>,
         id: Path<i64>,
-    ) -> ApiResult<Json<AttachmentView>> {
+    ) -> ApiResult<Json<AttachmentDetail>> {
         let d = logic::detail(&state, viewer.user(), id.0).await?;
         Ok(Json(view_or_404(&d, viewer.user())?))
     }

@@ -6,6 +6,7 @@ pub mod answers;
 pub mod attachments;
 pub mod auth;
 pub mod categories;
+pub mod collections;
 pub mod flags;
 pub mod me;
 pub mod members;
@@ -13,6 +14,7 @@ pub mod meta;
 pub mod moderation;
 pub mod notifications;
 pub mod posts;
+pub mod resources;
 pub mod space_moderators;
 pub mod spaces;
 pub mod tags;
@@ -43,13 +45,7 @@ pub type Apis = (
     watching::WatchingApi,
     answers::AnswersApi,
     SpacesAndRules,
-    AttachmentApis,
-);
-
-/// Attachments of library resources, as one entry for the same reason.
-type AttachmentApis = (
-    attachments::AttachmentsApi,
-    attachments::AttachmentDownloadsApi,
+    LibraryApis,
 );
 
 /// The moderation queue, actions and log, as one entry so the tuple above stays within
@@ -68,6 +64,14 @@ type SpacesAndRules = (
     tags::TagsApi,
     watched_words::WatchedWordsApi,
     thread_edits::ThreadEditsApi,
+);
+
+/// The knowledge base: resources, collections and attachments, as one entry for the same reason.
+type LibraryApis = (
+    resources::ResourcesApi,
+    collections::CollectionsApi,
+    attachments::AttachmentsApi,
+    attachments::AttachmentDownloadsApi,
 );
 
 fn apis() -> Apis {
@@ -98,6 +102,8 @@ fn apis() -> Apis {
             thread_edits::ThreadEditsApi,
         ),
         (
+            resources::ResourcesApi,
+            collections::CollectionsApi,
             attachments::AttachmentsApi,
             attachments::AttachmentDownloadsApi,
         ),
