@@ -23,6 +23,7 @@ import { deleteWatchedWordPage, watchedWordPage, watchedWordsPage } from './page
 import { reasonsPage } from './pages/admin/reasons';
 import { spaceAdminPage, spacesAdminPage } from './pages/admin/spaces';
 import { tagsAdminPage } from './pages/admin/tags';
+import { attachmentsPage } from './pages/library/attachments';
 
 export type Access = 'anyone' | 'signed-in' | 'moderator' | 'admin';
 
@@ -75,6 +76,8 @@ export const routes: AppRoute[] = [
   { path: '/moderation/queue/:id', access: 'signed-in', page: queueItemPage },
   { path: '/moderation/log', access: 'signed-in', page: logPage },
   { path: '/moderation/log/:id/appeal', access: 'signed-in', page: appealPage },
+  // The API decides: a draft's files are not found for those who may not see it.
+  { path: '/library/:slug/attachments', access: 'anyone', page: attachmentsPage },
   { path: '/admin', access: 'admin', page: adminPage },
   { path: '/admin/watched-words', access: 'admin', page: watchedWordsPage },
   { path: '/admin/watched-words/:id', access: 'admin', page: watchedWordPage },
