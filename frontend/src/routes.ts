@@ -28,6 +28,7 @@ import { resourcePage } from './pages/library/resource';
 import { resourceEditorPage } from './pages/library/editor';
 import { diffPage, historyPage } from './pages/library/history';
 import { collectionEditorPage, collectionPage } from './pages/library/collection';
+import { attachmentsPage } from './pages/library/attachments';
 
 export type Access = 'anyone' | 'signed-in' | 'curator' | 'moderator' | 'admin';
 
@@ -80,6 +81,8 @@ export const routes: AppRoute[] = [
   { path: '/moderation/queue/:id', access: 'signed-in', page: queueItemPage },
   { path: '/moderation/log', access: 'signed-in', page: logPage },
   { path: '/moderation/log/:id/appeal', access: 'signed-in', page: appealPage },
+  // The API decides: a draft's files are not found for those who may not see it.
+  { path: '/library/:slug/attachments', access: 'anyone', page: attachmentsPage },
   { path: '/admin', access: 'admin', page: adminPage },
   { path: '/admin/watched-words', access: 'admin', page: watchedWordsPage },
   { path: '/admin/watched-words/:id', access: 'admin', page: watchedWordPage },
