@@ -132,6 +132,16 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "accounts younger than this have the new members' posting rate limit",
     ),
     (
+        "LINK_CHECK",
+        "on",
+        "on or off: the background check of resources' external links for the curator dashboard",
+    ),
+    (
+        "LINK_CHECK_INTERVAL",
+        "24h",
+        "how often the external links are checked",
+    ),
+    (
         "CONFIG_FILE",
         "",
         "optional TOML file with any of these keys in lower case",
@@ -174,6 +184,9 @@ pub struct Config {
     pub post_rate_limit_new_member: u32,
     pub post_rate_window: Duration,
     pub new_member_period: Duration,
+    /// Whether `serve` runs the external-link checker.
+    pub link_check: bool,
+    pub link_check_interval: Duration,
 }
 
 /// A configuration problem, naming the key: printed as one line and the start stops.
@@ -318,6 +331,16 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let link_check = match get("LINK_CHECK").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(bad(
+                    "LINK_CHECK",
+                    format!("expected on or off, got {other:?}"),
+                ));
+            }
+        };
         let cpus = std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(2);
@@ -352,6 +375,8 @@ impl Config {
             post_rate_limit_new_member: number(values, "POST_RATE_LIMIT_NEW_MEMBER", 5, 1, 10_000)?,
             post_rate_window: duration(values, "POST_RATE_WINDOW", "10m")?,
             new_member_period: duration(values, "NEW_MEMBER_PERIOD", "7d")?,
+            link_check,
+            link_check_interval: duration(values, "LINK_CHECK_INTERVAL", "24h")?,
         })
     }
 

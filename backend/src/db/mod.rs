@@ -9,6 +9,7 @@ pub mod migrations;
 pub mod moderation;
 pub mod notifications;
 pub mod outbox;
+pub mod practice_examples;
 pub mod posting;
 pub mod schema;
 pub mod sessions;
