@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answers;
 pub mod auth;
 pub mod categories;
+pub mod curation;
 pub mod flags;
 pub mod me;
 pub mod members;
@@ -12,6 +13,7 @@ pub mod meta;
 pub mod moderation;
 pub mod notifications;
 pub mod posts;
+pub mod practice_examples;
 pub mod space_moderators;
 pub mod spaces;
 pub mod tags;
@@ -42,6 +44,7 @@ pub type Apis = (
     watching::WatchingApi,
     answers::AnswersApi,
     SpacesAndRules,
+    CurationApis,
 );
 
 /// The moderation queue, actions and log, as one entry so the tuple above stays within
@@ -60,6 +63,12 @@ type SpacesAndRules = (
     tags::TagsApi,
     watched_words::WatchedWordsApi,
     thread_edits::ThreadEditsApi,
+);
+
+/// Practice examples and the curator dashboard, as one entry for the same reason.
+type CurationApis = (
+    practice_examples::PracticeExamplesApi,
+    curation::CurationApi,
 );
 
 fn apis() -> Apis {
@@ -88,6 +97,10 @@ fn apis() -> Apis {
             tags::TagsApi,
             watched_words::WatchedWordsApi,
             thread_edits::ThreadEditsApi,
+        ),
+        (
+            practice_examples::PracticeExamplesApi,
+            curation::CurationApi,
         ),
     )
 }
