@@ -91,7 +91,11 @@ pub struct CurationApi;
 #[OpenApi(prefix_path = "/curation", tag = "Tag::Curation")]
 impl CurationApi {
     /// What needs a curator now (curators and admins).
-    #[oai(path = "/dashboard", method = "get", operation_id = "curationDashboard")]
+    #[oai(
+        path = "/dashboard",
+        method = "get",
+        operation_id = "curationDashboard"
+    )]
     async fn dashboard(
         &self,
         state: Data<&AppState>,

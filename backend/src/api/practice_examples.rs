@@ -207,9 +207,7 @@ fn is_curator(u: &User) -> bool {
 
 /// Whether `viewer` may see the example: its author and curators always, others once published.
 fn may_see(viewer: &User, e: &PracticeExample) -> bool {
-    e.author_id == viewer.id
-        || is_curator(viewer)
-        || e.status() == Some(ExampleStatus::Published)
+    e.author_id == viewer.id || is_curator(viewer) || e.status() == Some(ExampleStatus::Published)
 }
 
 pub(crate) fn topics_of(
@@ -294,7 +292,12 @@ fn view(c: &mut DbConn, viewer: &User, e: PracticeExample) -> Result<PracticeExa
     let curator_message = events
         .iter()
         .rev()
-        .find(|ev| matches!(ev.action.as_str(), "request_changes" | "decline" | "publish"))
+        .find(|ev| {
+            matches!(
+                ev.action.as_str(),
+                "request_changes" | "decline" | "publish"
+            )
+        })
         .filter(|ev| ev.action != "publish")
         .and_then(|ev| ev.message.clone());
     let findings = if insider { findings_of(&e) } else { Vec::new() };
@@ -438,7 +441,11 @@ impl PracticeExamplesApi {
 
     /// Change and resubmit a practice example after a curator asked for changes: it goes back
     /// to review, and the guard reads it again.
-    #[oai(path = "/:id", method = "put", operation_id = "resubmitPracticeExample")]
+    #[oai(
+        path = "/:id",
+        method = "put",
+        operation_id = "resubmitPracticeExample"
+    )]
     async fn resubmit(
         &self,
         state: Data<&AppState>,
@@ -488,7 +495,11 @@ impl PracticeExamplesApi {
     /// Decide on a practice example in review (curators; not your own): publish it (refused
     /// with 422 while the case-information guard still finds something), ask for changes or
     /// decline it, with a message to the member (required for the last two).
-    #[oai(path = "/:id/review", method = "post", operation_id = "reviewPracticeExample")]
+    #[oai(
+        path = "/:id/review",
+        method = "post",
+        operation_id = "reviewPracticeExample"
+    )]
     async fn review(
         &self,
         state: Data<&AppState>,

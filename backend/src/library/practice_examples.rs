@@ -3,17 +3,16 @@
 //! `practice_example` and opens its discussion thread in the topic space, in one transaction.
 
 use diesel::Connection as _;
-use diesel::prelude::*;
 
 use crate::content::case_guard;
 use crate::db::audit::NewAudit;
 use crate::db::forum::{Category, enqueue_search};
 use crate::db::notifications::{NewNotification, NotificationKind};
 use crate::db::practice_examples::{ExampleEvent, ExampleFields, ExampleStatus, PracticeExample};
-use crate::db::schema::resources;
 use crate::db::users::{User, UserId};
-use crate::db::{DbConn, DbError, now};
+use crate::db::{DbConn, DbError};
 use crate::error::{ApiError, FieldError, Validation};
+use crate::library::resources::ResourceInput;
 use crate::model::Region;
 
 /// The longest a long section (the challenge, what we did, outcomes, learning) may be.
@@ -469,7 +468,7 @@ fn publish(
         Some(r) => r.name(),
         None => &example.region,
     };
-    let resource = create_resource(c, curator, example, &author, &topic, region_name)?;
+    let resource = create_resource(c, curator, example, &author, &topic)?;
 
     let link = format!("{public_url}/library/{}", resource.1);
     let markdown = format!(
@@ -500,9 +499,7 @@ fn publish(
             tags: &[],
         },
     )?;
-    diesel::update(resources::table.find(resource.0))
-        .set(resources::discussion_thread_id.eq(Some(thread_id)))
-        .execute(c)?;
+    crate::db::library::ResourceRow::set_discussion(c, resource.0, thread_id)?;
     enqueue_search(c, "resource", resource.0)?;
     Ok(Published {
         resource_id: resource.0,
@@ -511,15 +508,54 @@ fn publish(
     })
 }
 
-/// The resource of kind `practice_example`, through the library's own `create`.
+/// The resource of kind `practice_example`, through the library's own `create`: owned by the
+/// publishing curator, credited to the member. Its slug is the title's, with the example's
+/// number added when another resource has it already. Returns its id and slug.
 fn create_resource(
-    _c: &mut DbConn,
-    _curator: &User,
-    _example: &PracticeExample,
-    _author: &User,
-    _topic: &Category,
-    _region_name: &str,
+    c: &mut DbConn,
+    curator: &User,
+    example: &PracticeExample,
+    author: &User,
+    topic: &Category,
 ) -> Result<(i64, String), ReviewError> {
-    let _ = now();
-    Err(ApiError::unavailable("Publishing to the library is not available yet.").into())
+    let region_name = Region::parse(&example.region).map_or("", Region::name);
+    let mut slug = super::slugify(&example.title);
+    if slug.is_empty() || crate::db::library::ResourceRow::slug_taken(c, &slug, None)? {
+        slug = format!(
+            "{}-{}",
+            if slug.is_empty() {
+                "practice-example"
+            } else {
+                &slug
+            },
+            example.id
+        );
+    }
+    let input = ResourceInput {
+        kind: "practice_example".into(),
+        title: example.title.clone(),
+        slug: Some(slug),
+        summary: summary(example),
+        body_markdown: body_markdown(example, region_name),
+        source_org: None,
+        authors: vec![author.display_name.clone()],
+        audience: None,
+        external_url: None,
+        published_on: Some(chrono::Utc::now().date_naive()),
+        review_by: None,
+        owner: Some(curator.id),
+        topics: vec![topic.slug.clone()],
+        regions: vec![example.region.clone()],
+        tags: Vec::new(),
+        status: "published".into(),
+        superseded_by: None,
+        featured: false,
+        is_demo: example.is_demo,
+    };
+    let note = format!("Published from practice example {}", example.id);
+    match super::resources::create(c, curator, &input, Some(&note)) {
+        Ok(r) => Ok((r.id, r.slug)),
+        Err(super::LibraryError::Db(e)) => Err(ReviewError::Db(e)),
+        Err(e) => Err(ReviewError::Refused(e.into())),
+    }
 }
