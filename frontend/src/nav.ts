@@ -29,6 +29,11 @@ export function canModerate(member: Member | null): boolean {
   return hasRole(member, 'moderator') && member?.status === 'active' && !isSuspended(member);
 }
 
+/** Curators and admins curate the library; moderators don't (the API says the same). */
+export function canCurate(member: Member | null): boolean {
+  return !!member && (member.role === 'curator' || member.role === 'admin') && member.status === 'active' && !isSuspended(member);
+}
+
 export function canAdminister(member: Member | null): boolean {
   return hasRole(member, 'admin') && member?.status === 'active' && !isSuspended(member);
 }
@@ -60,6 +65,7 @@ export function navLinks(member: Member | null): NavLink[] {
   if (canModerate(member) || moderatesSomeSpace(member)) links.push({ href: '/moderation/queue', text: 'Review queue' });
   // Moderators reach the log from the review queue; the header has room for only so many links.
   if (member.status === 'active' && !canModerate(member)) links.push({ href: '/moderation/log', text: 'Moderation log' });
+  if (canCurate(member)) links.push({ href: '/curation', text: 'Curation' });
   // The audit log, settings and the other admin pages are listed on the administration page.
   if (canAdminister(member)) links.push({ href: '/admin', text: 'Administration' });
   links.push({ href: '/sign-out', text: 'Sign out' });

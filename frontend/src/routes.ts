@@ -23,8 +23,10 @@ import { deleteWatchedWordPage, watchedWordPage, watchedWordsPage } from './page
 import { reasonsPage } from './pages/admin/reasons';
 import { spaceAdminPage, spacesAdminPage } from './pages/admin/spaces';
 import { tagsAdminPage } from './pages/admin/tags';
+import { myPracticeExamplesPage, newPracticeExamplePage, practiceExamplePage } from './pages/practice-examples/index';
+import { curationDashboardPage, reviewPracticeExamplePage } from './pages/curation/index';
 
-export type Access = 'anyone' | 'signed-in' | 'moderator' | 'admin';
+export type Access = 'anyone' | 'signed-in' | 'curator' | 'moderator' | 'admin';
 
 export interface PageContext {
   params: Record<string, string>;
@@ -83,4 +85,9 @@ export const routes: AppRoute[] = [
   { path: '/admin/spaces', access: 'admin', page: spacesAdminPage },
   { path: '/admin/spaces/:slug', access: 'admin', page: spaceAdminPage },
   { path: '/admin/tags', access: 'admin', page: tagsAdminPage },
+  { path: '/practice-examples', access: 'signed-in', page: myPracticeExamplesPage },
+  { path: '/practice-examples/new', access: 'signed-in', page: newPracticeExamplePage },
+  { path: '/practice-examples/:id', access: 'signed-in', page: practiceExamplePage },
+  { path: '/curation', access: 'curator', page: curationDashboardPage },
+  { path: '/curation/practice-examples/:id', access: 'curator', page: reviewPracticeExamplePage },
 ];
