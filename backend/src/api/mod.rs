@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answers;
 pub mod auth;
 pub mod categories;
+pub mod collections;
 pub mod curation;
 pub mod flags;
 pub mod me;
@@ -14,6 +15,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod posts;
 pub mod practice_examples;
+pub mod resources;
 pub mod space_moderators;
 pub mod spaces;
 pub mod tags;
@@ -44,7 +46,7 @@ pub type Apis = (
     watching::WatchingApi,
     answers::AnswersApi,
     SpacesAndRules,
-    CurationApis,
+    LibraryApis,
 );
 
 /// The moderation queue, actions and log, as one entry so the tuple above stays within
@@ -65,7 +67,14 @@ type SpacesAndRules = (
     thread_edits::ThreadEditsApi,
 );
 
-/// Practice examples and the curator dashboard, as one entry for the same reason.
+/// The knowledge base: resources, collections and curation, as one entry for the same reason.
+type LibraryApis = (
+    resources::ResourcesApi,
+    collections::CollectionsApi,
+    CurationApis,
+);
+
+/// Practice examples and the curator dashboard, nested in the library's entry.
 type CurationApis = (
     practice_examples::PracticeExamplesApi,
     curation::CurationApi,
@@ -99,8 +108,12 @@ fn apis() -> Apis {
             thread_edits::ThreadEditsApi,
         ),
         (
-            practice_examples::PracticeExamplesApi,
-            curation::CurationApi,
+            resources::ResourcesApi,
+            collections::CollectionsApi,
+            (
+                practice_examples::PracticeExamplesApi,
+                curation::CurationApi,
+            ),
         ),
     )
 }

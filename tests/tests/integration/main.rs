@@ -6,11 +6,13 @@
 mod accounts;
 mod activity;
 mod bad_input;
+mod collections;
 mod common;
 mod config;
 mod curation;
 mod engagement;
 mod forum;
+mod library;
 mod mail;
 mod members;
 mod migrations;
