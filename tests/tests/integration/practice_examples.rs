@@ -224,6 +224,17 @@ async fn a_practice_example_goes_from_submission_through_changes_to_publication(
         assert_eq!(resource.topics, vec!["amhp-practice".to_owned()]);
         assert_eq!(resource.regions, vec!["north-west".to_owned()]);
         assert_eq!(resource.discussion_thread_id, Some(thread_id));
+        // Public, like the rest of the published library, with its discussion.
+        let r = app.get(&format!("/api/resources/{slug}"), None).await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(r.body["kind"], "practice_example");
+        assert_eq!(
+            r.body["discussion"]["thread_id"], thread_id,
+            "{:?}",
+            r.body["discussion"]
+        );
+        let r = app.get("/api/resources?kind=practice_example", None).await;
+        assert_eq!(r.body["items"][0]["slug"], slug.as_str(), "{:?}", r.body);
         let body = resource.body_markdown.as_str();
         for heading in [
             "## Setting",

@@ -156,7 +156,7 @@ export class ExampleForm {
     const value = (this.values[f.name] ?? '') as string;
     const left = f.max - value.length;
     const describedBy = [`${f.name}-hint`, `${f.name}-info`, error ? `${f.name}-error` : ''].filter(Boolean).join(' ');
-    return html`<div class="nhsuk-form-group nhsuk-character-count${error ? ' nhsuk-form-group--error' : ''}">
+    return html`<div class="nhsuk-form-group app-character-count${error ? ' nhsuk-form-group--error' : ''}">
         <label class="nhsuk-label nhsuk-label--s" for=${f.name}>${f.label}</label>
         <div class="nhsuk-hint" id=${`${f.name}-hint`}>${f.hint}</div>
         ${error ? html`<span class="nhsuk-error-message" id=${`${f.name}-error`}><span class="nhsuk-u-visually-hidden">Error: </span>${error}</span>` : nothing}
@@ -168,7 +168,7 @@ export class ExampleForm {
           .value=${live(value)}
           aria-describedby=${ifDefined(describedBy)}
         ></textarea>
-        <div class="nhsuk-hint nhsuk-character-count__message${left < 0 ? ' nhsuk-error-message' : ''}" id=${`${f.name}-info`}>
+        <div class="nhsuk-hint app-character-count__message${left < 0 ? ' nhsuk-error-message' : ''}" id=${`${f.name}-info`}>
           ${left >= 0 ? `You have ${left} character${left === 1 ? '' : 's'} remaining` : `You have ${-left} character${left === -1 ? '' : 's'} too many`}
         </div>
       </div>
