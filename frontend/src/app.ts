@@ -103,8 +103,8 @@ function renderHeader(pathname: string): void {
 function allowed(access: Access, who: Member | null): 'ok' | 401 | 403 {
   if (access === 'anyone') return 'ok';
   if (!who) return 401;
-  if (access === 'moderator' && !canModerate(who)) return 403;
   if (access === 'curator' && !canCurate(who)) return 403;
+  if (access === 'moderator' && !canModerate(who)) return 403;
   if (access === 'admin' && !canAdminister(who)) return 403;
   return 'ok';
 }

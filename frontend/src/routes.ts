@@ -23,6 +23,11 @@ import { deleteWatchedWordPage, watchedWordPage, watchedWordsPage } from './page
 import { reasonsPage } from './pages/admin/reasons';
 import { spaceAdminPage, spacesAdminPage } from './pages/admin/spaces';
 import { tagsAdminPage } from './pages/admin/tags';
+import { libraryPage } from './pages/library/browse';
+import { resourcePage } from './pages/library/resource';
+import { resourceEditorPage } from './pages/library/editor';
+import { diffPage, historyPage } from './pages/library/history';
+import { collectionEditorPage, collectionPage } from './pages/library/collection';
 import { myPracticeExamplesPage, newPracticeExamplePage, practiceExamplePage } from './pages/practice-examples/index';
 import { curationDashboardPage, reviewPracticeExamplePage } from './pages/curation/index';
 
@@ -85,6 +90,15 @@ export const routes: AppRoute[] = [
   { path: '/admin/spaces', access: 'admin', page: spacesAdminPage },
   { path: '/admin/spaces/:slug', access: 'admin', page: spaceAdminPage },
   { path: '/admin/tags', access: 'admin', page: tagsAdminPage },
+  { path: '/library', access: 'anyone', page: libraryPage },
+  { path: '/library/new', access: 'curator', page: resourceEditorPage },
+  { path: '/library/:slug', access: 'anyone', page: resourcePage },
+  { path: '/library/:slug/edit', access: 'signed-in', page: resourceEditorPage },
+  { path: '/library/:slug/history', access: 'signed-in', page: historyPage },
+  { path: '/library/:slug/history/:n', access: 'signed-in', page: diffPage },
+  { path: '/collections/new', access: 'curator', page: collectionEditorPage },
+  { path: '/collections/:slug', access: 'anyone', page: collectionPage },
+  { path: '/collections/:slug/edit', access: 'curator', page: collectionEditorPage },
   { path: '/practice-examples', access: 'signed-in', page: myPracticeExamplesPage },
   { path: '/practice-examples/new', access: 'signed-in', page: newPracticeExamplePage },
   { path: '/practice-examples/:id', access: 'signed-in', page: practiceExamplePage },
