@@ -464,6 +464,16 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
         state.mailer.clone(),
     ));
     tokio::spawn(state.extractor.clone().run(state.clone()));
+    if state.config.link_check {
+        tokio::spawn(crate::library::link_check::run(
+            db.clone(),
+            state.config.link_check_interval,
+        ));
+    }
+    tokio::spawn(crate::library::reminders::run(
+        db.clone(),
+        state.mailer.clone(),
+    ));
     let sessions = state.sessions.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));

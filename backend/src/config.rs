@@ -157,6 +157,16 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "the program run as `PROGRAM extract-text FILE` to extract text (normally partners itself)",
     ),
     (
+        "LINK_CHECK",
+        "on",
+        "on or off: the background check of resources' external links for the curator dashboard",
+    ),
+    (
+        "LINK_CHECK_INTERVAL",
+        "24h",
+        "how often the external links are checked",
+    ),
+    (
         "CONFIG_FILE",
         "",
         "optional TOML file with any of these keys in lower case",
@@ -205,6 +215,9 @@ pub struct Config {
     pub extract_memory_limit: u64,
     /// None: the running executable.
     pub extract_program: Option<PathBuf>,
+    /// Whether `serve` runs the external-link checker.
+    pub link_check: bool,
+    pub link_check_interval: Duration,
 }
 
 /// A configuration problem, naming the key: printed as one line and the start stops.
@@ -360,6 +373,16 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let link_check = match get("LINK_CHECK").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                return Err(bad(
+                    "LINK_CHECK",
+                    format!("expected on or off, got {other:?}"),
+                ));
+            }
+        };
         let cpus = std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(2);
@@ -411,6 +434,8 @@ impl Config {
                 1u64 << 40,
             )?,
             extract_program: get("EXTRACT_PROGRAM").map(PathBuf::from),
+            link_check,
+            link_check_interval: duration(values, "LINK_CHECK_INTERVAL", "24h")?,
         })
     }
 

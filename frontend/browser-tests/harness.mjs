@@ -43,7 +43,7 @@ export class App {
     this.dataDir = mkdtempSync(join(tmpdir(), 'partners-browser-'));
     const port = await freePort();
     this.baseUrl = `http://127.0.0.1:${port}`;
-    this.env = { ...process.env, DATA_DIR: this.dataDir, BIND: `127.0.0.1:${port}`, PUBLIC_URL: this.baseUrl, FRONTEND_DIR: dist };
+    this.env = { ...process.env, DATA_DIR: this.dataDir, BIND: `127.0.0.1:${port}`, PUBLIC_URL: this.baseUrl, FRONTEND_DIR: dist, LINK_CHECK: 'off' };
     delete this.env.DATABASE_URL;
     this.server = spawn(this.bin, ['serve', '--no-demo'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.server.stdout, this.server.stderr]) stream.on('data', (d) => this.logs.push(String(d)));

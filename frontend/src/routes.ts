@@ -29,6 +29,8 @@ import { resourceEditorPage } from './pages/library/editor';
 import { diffPage, historyPage } from './pages/library/history';
 import { collectionEditorPage, collectionPage } from './pages/library/collection';
 import { attachmentsPage } from './pages/library/attachments';
+import { myPracticeExamplesPage, newPracticeExamplePage, practiceExamplePage } from './pages/practice-examples/index';
+import { curationDashboardPage, reviewPracticeExamplePage } from './pages/curation/index';
 
 export type Access = 'anyone' | 'signed-in' | 'curator' | 'moderator' | 'admin';
 
@@ -100,4 +102,9 @@ export const routes: AppRoute[] = [
   { path: '/collections/new', access: 'curator', page: collectionEditorPage },
   { path: '/collections/:slug', access: 'anyone', page: collectionPage },
   { path: '/collections/:slug/edit', access: 'curator', page: collectionEditorPage },
+  { path: '/practice-examples', access: 'signed-in', page: myPracticeExamplesPage },
+  { path: '/practice-examples/new', access: 'signed-in', page: newPracticeExamplePage },
+  { path: '/practice-examples/:id', access: 'signed-in', page: practiceExamplePage },
+  { path: '/curation', access: 'curator', page: curationDashboardPage },
+  { path: '/curation/practice-examples/:id', access: 'curator', page: reviewPracticeExamplePage },
 ];

@@ -27,12 +27,12 @@ describe('navLinks', () => {
 
   it('gives members their account and sign out', () => {
     expect(texts(member())).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
-    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
+    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Moderation log', 'Curation', 'Sign out']);
   });
 
   it('adds Members for moderators and the admin pages for admins', () => {
     expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Members', 'Review queue', 'Sign out']);
-    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Members', 'Review queue', 'Administration', 'Sign out']);
+    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Members', 'Review queue', 'Curation', 'Administration', 'Sign out']);
   });
 
   it('gives a space moderator the review queue', () => {

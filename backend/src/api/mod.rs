@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod auth;
 pub mod categories;
 pub mod collections;
+pub mod curation;
 pub mod flags;
 pub mod me;
 pub mod members;
@@ -14,6 +15,7 @@ pub mod meta;
 pub mod moderation;
 pub mod notifications;
 pub mod posts;
+pub mod practice_examples;
 pub mod resources;
 pub mod space_moderators;
 pub mod spaces;
@@ -66,12 +68,20 @@ type SpacesAndRules = (
     thread_edits::ThreadEditsApi,
 );
 
-/// The knowledge base: resources, collections and attachments, as one entry for the same reason.
+/// The knowledge base: resources, collections, attachments and curation, as one entry for the
+/// same reason.
 type LibraryApis = (
     resources::ResourcesApi,
     collections::CollectionsApi,
     attachments::AttachmentsApi,
     attachments::AttachmentDownloadsApi,
+    CurationApis,
+);
+
+/// Practice examples and the curator dashboard, nested in the library's entry.
+type CurationApis = (
+    practice_examples::PracticeExamplesApi,
+    curation::CurationApi,
 );
 
 fn apis() -> Apis {
@@ -106,6 +116,10 @@ fn apis() -> Apis {
             collections::CollectionsApi,
             attachments::AttachmentsApi,
             attachments::AttachmentDownloadsApi,
+            (
+                practice_examples::PracticeExamplesApi,
+                curation::CurationApi,
+            ),
         ),
     )
 }

@@ -28,7 +28,8 @@ enum Tag {
 #[derive(Object)]
 pub struct NotificationView {
     pub id: i64,
-    /// `reply`, `mention`, `new_thread`, `moderation`, `flag_outcome` or `approval`.
+    /// `reply`, `mention`, `new_thread`, `moderation`, `flag_outcome`, `approval` or
+    /// `practice_example` (a curator's decision on your practice example).
     pub kind: String,
     /// Our wording (or a moderator's message to you); never a copy of a post.
     pub message: String,

@@ -12,6 +12,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod outbox;
 pub mod posting;
+pub mod practice_examples;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

@@ -22,16 +22,20 @@ pub enum NotificationKind {
     Approval,
     /// A new thread in a space the recipient watches.
     NewThread,
+    /// A curator decided about the recipient's practice example (changes requested, declined,
+    /// published).
+    PracticeExample,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 6] = [
+    pub const ALL: [NotificationKind; 7] = [
         NotificationKind::Reply,
         NotificationKind::Mention,
         NotificationKind::Moderation,
         NotificationKind::FlagOutcome,
         NotificationKind::Approval,
         NotificationKind::NewThread,
+        NotificationKind::PracticeExample,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +46,7 @@ impl NotificationKind {
             NotificationKind::FlagOutcome => "flag_outcome",
             NotificationKind::Approval => "approval",
             NotificationKind::NewThread => "new_thread",
+            NotificationKind::PracticeExample => "practice_example",
         }
     }
 

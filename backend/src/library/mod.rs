@@ -1,9 +1,12 @@
-//! The knowledge base: curated resources with their full history, their attached files, and
-//! collections of them.
-//! Rules live here (who sees what, what a valid resource is); handlers in `crate::api` are thin.
+//! The knowledge base: curated resources with their full history, their attached files,
+//! collections of them, practice examples members submit, and the jobs that keep guidance current
+//! (link checks, review reminders). Rules live here (who sees what, what a valid resource is); handlers in `crate::api` are thin.
 
 pub mod attachments;
 pub mod collections;
+pub mod link_check;
+pub mod practice_examples;
+pub mod reminders;
 pub mod resources;
 pub mod revisions;
 
