@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod forum;
+pub mod library;
 pub mod mail;
 pub mod metrics;
 pub mod model;

@@ -1,0 +1,3 @@
+//! The knowledge base.
+
+pub mod transfer;

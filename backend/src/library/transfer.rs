@@ -1,0 +1,863 @@
+//! Import and export of library resources as Markdown files with YAML front matter: the format
+//! curators keep guidance in outside the product, and the one the demo library ships in.
+//!
+//! Import is idempotent by slug: a file whose normalised fields equal the stored resource is left
+//! alone, a changed one updates it (a new revision), a new one creates it. Every file is decided
+//! on its own, so good files are imported even when others fail.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::schema::{categories, resource_regions, resource_tags, resource_topics, resources};
+use crate::db::schema::{tags, users};
+use crate::db::users::User;
+use crate::db::{DbConn, DbError};
+use crate::model::Region;
+
+pub const KINDS: [&str; 8] = [
+    "guidance",
+    "toolkit",
+    "framework",
+    "report",
+    "video",
+    "training",
+    "practice_example",
+    "template",
+];
+pub const STATUSES: [&str; 4] = ["draft", "in_review", "published", "archived"];
+
+/// The front matter of one file. Unknown keys are refused, so a misspelt key is a failure
+/// rather than a silently dropped field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    pub kind: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The source organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_by: Option<NaiveDate>,
+    /// draft, in_review, published (the default) or archived.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_url: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub featured: bool,
+    /// The owner's e-mail address (a curator or admin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The slug of the resource that replaces this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<String>,
+    /// Demonstration content, shipped with the product.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
+    /// Files to attach, relative to the file's folder.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
+}
+
+/// Splits `---\nYAML\n---\nbody` into the front matter and the body.
+pub fn split_front_matter(text: &str) -> Result<(&str, &str), String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or("the file does not start with front matter (a line `---`)")?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let body = &rest[offset + line.len()..];
+            return Ok((&rest[..offset], body));
+        }
+        offset += line.len();
+    }
+    Err("the front matter is not closed by a line `---`".into())
+}
+
+/// Where the files come from: a folder on disk, or the demo library built into the binary.
+pub enum Source<'a> {
+    Dir(PathBuf),
+    Embedded(&'a include_dir::Dir<'a>),
+}
+
+/// One Markdown file as read.
+pub struct SourceFile {
+    /// The file name, as shown in the report.
+    pub name: String,
+    pub text: Result<String, String>,
+}
+
+impl Source<'_> {
+    /// The `.md` files at the top of the source, by name.
+    pub fn markdown_files(&self) -> Result<Vec<SourceFile>, String> {
+        let mut out = Vec::new();
+        match self {
+            Source::Dir(dir) => {
+                let entries = std::fs::read_dir(dir)
+                    .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+                for entry in entries {
+                    let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+                    let path = entry.path();
+                    if path.extension().is_some_and(|x| x == "md") && path.is_file() {
+                        let name = entry.file_name().to_string_lossy().into_owned();
+                        let text = std::fs::read(&path)
+                            .map_err(|e| format!("cannot read the file: {e}"))
+                            .and_then(|b| {
+                                String::from_utf8(b).map_err(|_| "the file is not UTF-8".into())
+                            });
+                        out.push(SourceFile { name, text });
+                    }
+                }
+            }
+            Source::Embedded(dir) => {
+                for file in dir.files() {
+                    let path = file.path();
+                    if path.extension().is_some_and(|x| x == "md") {
+                        out.push(SourceFile {
+                            name: path.display().to_string(),
+                            text: file
+                                .contents_utf8()
+                                .map(str::to_owned)
+                                .ok_or_else(|| "the file is not UTF-8".into()),
+                        });
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// The bytes of an attachment named relative to the source's folder. Paths that leave the
+    /// folder (`..`, absolute paths, or links pointing outside) are refused.
+    pub fn attachment(&self, relative: &str) -> Result<(String, Vec<u8>), String> {
+        let rel = Path::new(relative);
+        if relative.trim().is_empty() {
+            return Err("an attachment path is empty".into());
+        }
+        if rel
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return Err(format!(
+                "attachment {relative:?} is outside the import folder (use a path relative to it, without ..)"
+            ));
+        }
+        let file_name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| format!("attachment {relative:?} names no file"))?;
+        match self {
+            Source::Dir(dir) => {
+                let path = dir.join(rel);
+                let missing = || format!("attachment {relative:?} does not exist");
+                let real = path.canonicalize().map_err(|_| missing())?;
+                let root = dir.canonicalize().map_err(|_| missing())?;
+                if !real.starts_with(&root) {
+                    return Err(format!(
+                        "attachment {relative:?} is outside the import folder"
+                    ));
+                }
+                if !real.is_file() {
+                    return Err(format!("attachment {relative:?} is not a file"));
+                }
+                let bytes = std::fs::read(&real)
+                    .map_err(|e| format!("cannot read attachment {relative:?}: {e}"))?;
+                Ok((file_name, bytes))
+            }
+            Source::Embedded(dir) => dir
+                .get_file(rel)
+                .map(|f| (file_name, f.contents().to_vec()))
+                .ok_or_else(|| format!("attachment {relative:?} does not exist")),
+        }
+    }
+}
+
+/// A resource's fields as import compares them: lists sorted where their order carries no
+/// meaning, text trimmed, so a file that only reorders topics is "unchanged".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Normalised {
+    pub slug: String,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub source: Option<String>,
+    pub authors: Vec<String>,
+    pub audience: Option<String>,
+    pub external_url: Option<String>,
+    pub published: Option<NaiveDate>,
+    pub review_by: Option<NaiveDate>,
+    pub owner: Option<String>,
+    pub topics: BTreeSet<String>,
+    pub regions: BTreeSet<String>,
+    pub tags: BTreeSet<String>,
+    pub status: String,
+    pub superseded_by: Option<String>,
+    pub featured: bool,
+    pub demo: bool,
+}
+
+fn trimmed(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// The body as stored: trailing whitespace and the leading blank line after the front matter
+/// carry no meaning.
+pub fn normalise_body(body: &str) -> String {
+    body.trim_matches(|c| c == '\n' || c == '\r')
+        .trim_end()
+        .to_owned()
+}
+
+fn tag_slug(name: &str) -> Result<String, String> {
+    crate::api::tags::normalise_tag(name).map(|t| t.slug)
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 120
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// A file parsed and checked against what the database knows (topics, owner), ready to apply.
+pub struct Parsed {
+    pub fields: Normalised,
+    pub tag_names: Vec<String>,
+    pub owner_id: Option<i64>,
+    /// (file name, bytes) of each attachment, in the file's order.
+    pub attachments: Vec<(String, Vec<u8>)>,
+}
+
+/// Parses one file; every problem is a reason naming what to fix.
+pub fn parse_file(
+    conn: &mut DbConn,
+    source: &Source<'_>,
+    name: &str,
+    text: &str,
+) -> Result<Result<Parsed, String>, DbError> {
+    let (yaml, body) = match split_front_matter(text) {
+        Ok(parts) => parts,
+        Err(e) => return Ok(Err(e)),
+    };
+    let fm: FrontMatter = match serde_yaml_ng::from_str(yaml) {
+        Ok(fm) => fm,
+        Err(e) => return Ok(Err(format!("bad front matter: {e}"))),
+    };
+    let slug = match &fm.slug {
+        Some(s) => s.trim().to_owned(),
+        None => name
+            .rsplit('/')
+            .next()
+            .unwrap_or(name)
+            .trim_end_matches(".md")
+            .to_owned(),
+    };
+    if !is_slug(&slug) {
+        return Ok(Err(format!(
+            "slug {slug:?} must be lower-case letters, digits and hyphens"
+        )));
+    }
+    if fm.title.trim().is_empty() {
+        return Ok(Err("title is empty".into()));
+    }
+    let kind = fm.kind.trim().to_owned();
+    if !KINDS.contains(&kind.as_str()) {
+        return Ok(Err(format!(
+            "unknown kind {kind:?} (one of {})",
+            KINDS.join(", ")
+        )));
+    }
+    let status = fm
+        .status
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or("published")
+        .to_owned();
+    if !STATUSES.contains(&status.as_str()) {
+        return Ok(Err(format!(
+            "unknown status {status:?} (one of {})",
+            STATUSES.join(", ")
+        )));
+    }
+    let mut topics = BTreeSet::new();
+    for t in &fm.topics {
+        let t = t.trim();
+        let known = categories::table
+            .filter(categories::slug.eq(t))
+            .filter(categories::kind.eq("topic"))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if !known {
+            return Ok(Err(format!(
+                "unknown topic {t:?} (use a topic space's slug)"
+            )));
+        }
+        topics.insert(t.to_owned());
+    }
+    let mut regions = BTreeSet::new();
+    for r in &fm.regions {
+        let r = r.trim();
+        if Region::parse(r).is_none() {
+            return Ok(Err(format!(
+                "unknown region {r:?} (one of {})",
+                Region::ALL.map(Region::as_str).join(", ")
+            )));
+        }
+        regions.insert(r.to_owned());
+    }
+    let mut tag_set = BTreeSet::new();
+    let mut tag_names = Vec::new();
+    for t in &fm.tags {
+        match tag_slug(t) {
+            Ok(s) => {
+                if tag_set.insert(s) {
+                    tag_names.push(t.trim().to_owned());
+                }
+            }
+            Err(e) => return Ok(Err(format!("tag {t:?}: {e}"))),
+        }
+    }
+    let owner = trimmed(&fm.owner).map(|o| o.to_lowercase());
+    let owner_id = match &owner {
+        None => None,
+        Some(email) => match User::find_by_email(conn, email)? {
+            Some(u) if u.role().can_curate() => Some(u.id),
+            Some(_) => {
+                return Ok(Err(format!("owner {email} is not a curator or an admin")));
+            }
+            None => return Ok(Err(format!("owner {email}: no account with that address"))),
+        },
+    };
+    if let Some(url) = trimmed(&fm.external_url)
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Ok(Err(format!(
+            "external_url {url:?} must be an http(s) address"
+        )));
+    }
+    let mut attachments = Vec::new();
+    for a in &fm.attachments {
+        match source.attachment(a) {
+            Ok(file) => attachments.push(file),
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+    Ok(Ok(Parsed {
+        fields: Normalised {
+            slug,
+            kind,
+            title: fm.title.trim().to_owned(),
+            summary: fm.summary.trim().to_owned(),
+            body: normalise_body(body),
+            source: trimmed(&fm.source),
+            authors: fm
+                .authors
+                .iter()
+                .map(|a| a.trim().to_owned())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            audience: trimmed(&fm.audience),
+            external_url: trimmed(&fm.external_url),
+            published: fm.published,
+            review_by: fm.review_by,
+            owner,
+            topics,
+            regions,
+            tags: tag_set,
+            status,
+            superseded_by: trimmed(&fm.superseded_by),
+            featured: fm.featured,
+            demo: fm.demo,
+        },
+        tag_names,
+        owner_id,
+        attachments,
+    }))
+}
+
+#[derive(Queryable)]
+struct StoredRow {
+    id: i64,
+    slug: String,
+    kind: String,
+    title: String,
+    summary: String,
+    body_markdown: String,
+    source_org: Option<String>,
+    authors: String,
+    audience: Option<String>,
+    external_url: Option<String>,
+    published_on: Option<NaiveDate>,
+    review_by: Option<NaiveDate>,
+    owner_id: Option<i64>,
+    status: String,
+    superseded_by_id: Option<i64>,
+    featured: bool,
+    is_demo: bool,
+}
+
+/// A stored resource read back in the import's terms, with its id.
+pub struct Stored {
+    pub id: i64,
+    pub fields: Normalised,
+    /// Tag names as stored, for export.
+    pub tag_names: Vec<String>,
+}
+
+type StoredColumns = (
+    resources::id,
+    resources::slug,
+    resources::kind,
+    resources::title,
+    resources::summary,
+    resources::body_markdown,
+    resources::source_org,
+    resources::authors,
+    resources::audience,
+    resources::external_url,
+    resources::published_on,
+    resources::review_by,
+    resources::owner_id,
+    resources::status,
+    resources::superseded_by_id,
+    resources::featured,
+    resources::is_demo,
+);
+
+const STORED_COLUMNS: StoredColumns = (
+    resources::id,
+    resources::slug,
+    resources::kind,
+    resources::title,
+    resources::summary,
+    resources::body_markdown,
+    resources::source_org,
+    resources::authors,
+    resources::audience,
+    resources::external_url,
+    resources::published_on,
+    resources::review_by,
+    resources::owner_id,
+    resources::status,
+    resources::superseded_by_id,
+    resources::featured,
+    resources::is_demo,
+);
+
+fn stored_from_row(conn: &mut DbConn, row: StoredRow) -> Result<Stored, DbError> {
+    let topics: Vec<String> = resource_topics::table
+        .inner_join(categories::table.on(categories::id.eq(resource_topics::category_id)))
+        .filter(resource_topics::resource_id.eq(row.id))
+        .select(categories::slug)
+        .load(conn)?;
+    let regions: Vec<String> = resource_regions::table
+        .filter(resource_regions::resource_id.eq(row.id))
+        .select(resource_regions::region)
+        .load(conn)?;
+    let tag_rows: Vec<(String, String)> = resource_tags::table
+        .inner_join(tags::table.on(tags::id.eq(resource_tags::tag_id)))
+        .filter(resource_tags::resource_id.eq(row.id))
+        .select((tags::slug, tags::name))
+        .order(tags::slug)
+        .load(conn)?;
+    let owner = match row.owner_id {
+        Some(id) => users::table
+            .find(id)
+            .select(users::email)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    let superseded_by = match row.superseded_by_id {
+        Some(id) => resources::table
+            .find(id)
+            .select(resources::slug)
+            .first::<String>(conn)
+            .optional()?,
+        None => None,
+    };
+    let authors: Vec<String> = serde_json::from_str(&row.authors).unwrap_or_default();
+    Ok(Stored {
+        id: row.id,
+        tag_names: tag_rows.iter().map(|(s, _)| s.clone()).collect(),
+        fields: Normalised {
+            slug: row.slug,
+            kind: row.kind,
+            title: row.title,
+            summary: row.summary.trim().to_owned(),
+            body: normalise_body(&row.body_markdown),
+            source: trimmed(&row.source_org),
+            authors,
+            audience: trimmed(&row.audience),
+            external_url: trimmed(&row.external_url),
+            published: row.published_on,
+            review_by: row.review_by,
+            owner,
+            topics: topics.into_iter().collect(),
+            regions: regions.into_iter().collect(),
+            tags: tag_rows.into_iter().map(|(s, _)| s).collect(),
+            status: row.status,
+            superseded_by,
+            featured: row.featured,
+            demo: row.is_demo,
+        },
+    })
+}
+
+/// The stored resource with this slug, if there is one.
+pub fn stored(conn: &mut DbConn, slug: &str) -> Result<Option<Stored>, DbError> {
+    let row: Option<StoredRow> = resources::table
+        .filter(resources::slug.eq(slug))
+        .select(STORED_COLUMNS)
+        .first(conn)
+        .optional()?;
+    row.map(|r| stored_from_row(conn, r)).transpose()
+}
+
+/// Every stored resource, by slug.
+pub fn all_stored(conn: &mut DbConn) -> Result<Vec<Stored>, DbError> {
+    let rows: Vec<StoredRow> = resources::table
+        .select(STORED_COLUMNS)
+        .order(resources::slug)
+        .load(conn)?;
+    rows.into_iter().map(|r| stored_from_row(conn, r)).collect()
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub file: String,
+    pub slug: Option<String>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub files: Vec<FileReport>,
+}
+
+impl ImportReport {
+    pub fn count(&self, pick: fn(&Outcome) -> bool) -> usize {
+        self.files.iter().filter(|f| pick(&f.outcome)).count()
+    }
+
+    pub fn created(&self) -> usize {
+        self.count(|o| *o == Outcome::Created)
+    }
+
+    pub fn updated(&self) -> usize {
+        self.count(|o| *o == Outcome::Updated)
+    }
+
+    pub fn unchanged(&self) -> usize {
+        self.count(|o| *o == Outcome::Unchanged)
+    }
+
+    pub fn failed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Failed(_)))
+    }
+
+    /// The report for the terminal: one line per created, updated or failed file, then totals.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let (created, updated) = if self.dry_run {
+            ("would create", "would update")
+        } else {
+            ("created", "updated")
+        };
+        for f in &self.files {
+            let slug = f.slug.as_deref().unwrap_or("-");
+            match &f.outcome {
+                Outcome::Created => out.push_str(&format!("{created:>12}  {} ({slug})\n", f.file)),
+                Outcome::Updated => out.push_str(&format!("{updated:>12}  {} ({slug})\n", f.file)),
+                Outcome::Unchanged => {}
+                Outcome::Failed(why) => {
+                    out.push_str(&format!("{:>12}  {}: {why}\n", "failed", f.file))
+                }
+            }
+        }
+        out.push_str(&format!(
+            "{}{} created, {} updated, {} unchanged, {} failed\n",
+            if self.dry_run {
+                "Dry run, nothing written: "
+            } else {
+                ""
+            },
+            self.created(),
+            self.updated(),
+            self.unchanged(),
+            self.failed()
+        ));
+        out
+    }
+}
+
+/// How an import runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Decide and report, write nothing.
+    pub dry_run: bool,
+    /// Mark everything imported as demo content.
+    pub demo: bool,
+}
+
+/// Why a file's transaction ended without committing.
+enum Abort {
+    Db(DbError),
+    /// A dry run: undo everything, report what would have happened.
+    DryRun(Outcome),
+    Refused(String),
+}
+
+impl From<diesel::result::Error> for Abort {
+    fn from(e: diesel::result::Error) -> Self {
+        Abort::Db(DbError::Query(e))
+    }
+}
+
+impl From<DbError> for Abort {
+    fn from(e: DbError) -> Self {
+        Abort::Db(e)
+    }
+}
+
+/// Imports every `.md` file of `source` as `actor`. Database failures stop the import; a bad
+/// file is reported and the others go on. `progress` is told of each file as it starts.
+pub fn import(
+    conn: &mut DbConn,
+    actor: &User,
+    source: &Source<'_>,
+    options: ImportOptions,
+    progress: &mut dyn FnMut(&str),
+) -> Result<ImportReport, DbError> {
+    let mut report = ImportReport {
+        dry_run: options.dry_run,
+        files: Vec::new(),
+    };
+    let files = match source.markdown_files() {
+        Ok(files) => files,
+        Err(e) => {
+            report.files.push(FileReport {
+                file: String::new(),
+                slug: None,
+                outcome: Outcome::Failed(e),
+            });
+            return Ok(report);
+        }
+    };
+    let mut parsed = Vec::new();
+    for file in files {
+        let outcome = match &file.text {
+            Err(e) => Err(e.clone()),
+            Ok(text) => parse_file(conn, source, &file.name, text)?,
+        };
+        match outcome {
+            Ok(mut p) => {
+                p.fields.demo |= options.demo;
+                if let Some((other, _)) = parsed
+                    .iter()
+                    .find(|(_, q): &&(String, Parsed)| q.fields.slug == p.fields.slug)
+                {
+                    report.files.push(FileReport {
+                        file: file.name,
+                        slug: Some(p.fields.slug),
+                        outcome: Outcome::Failed(format!("the slug is also used by {other}")),
+                    });
+                } else {
+                    parsed.push((file.name, p));
+                }
+            }
+            Err(why) => {
+                progress(&file.name);
+                report.files.push(FileReport {
+                    file: file.name,
+                    slug: None,
+                    outcome: Outcome::Failed(why),
+                });
+            }
+        }
+    }
+    // A file that names its replacement waits until the replacement has been imported.
+    parsed.sort_by_key(|(_, p)| p.fields.superseded_by.is_some());
+    for (name, p) in parsed {
+        progress(&name);
+        let slug = p.fields.slug.clone();
+        let outcome = import_one(conn, actor, &p, options.dry_run)?;
+        report.files.push(FileReport {
+            file: name,
+            slug: Some(slug),
+            outcome,
+        });
+    }
+    report.files.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(report)
+}
+
+fn import_one(
+    conn: &mut DbConn,
+    actor: &User,
+    p: &Parsed,
+    dry_run: bool,
+) -> Result<Outcome, DbError> {
+    let result = conn.transaction::<Outcome, Abort, _>(|c| {
+        let existing = stored(c, &p.fields.slug)?;
+        let outcome = match &existing {
+            None => Outcome::Created,
+            Some(s) if s.fields == p.fields && !attachments_changed(c, s.id, p)? => {
+                return Ok(Outcome::Unchanged);
+            }
+            Some(_) => Outcome::Updated,
+        };
+        if let Some(target) = &p.fields.superseded_by
+            && stored(c, target)?.is_none()
+        {
+            return Err(Abort::Refused(format!(
+                "superseded_by {target:?}: no resource with that slug"
+            )));
+        }
+        let id = apply(c, actor, p, existing.is_some())?;
+        store_attachments(c, actor, id, p)?;
+        if dry_run {
+            return Err(Abort::DryRun(outcome));
+        }
+        Ok(outcome)
+    });
+    match result {
+        Ok(outcome) | Err(Abort::DryRun(outcome)) => Ok(outcome),
+        Err(Abort::Refused(why)) => Ok(Outcome::Failed(why)),
+        Err(Abort::Db(e)) => Err(e),
+    }
+}
+
+/// The first admin, who imports when no one is named.
+pub fn default_actor(conn: &mut DbConn) -> Result<Option<User>, DbError> {
+    let id: Option<i64> = users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::status.eq("active"))
+        .order(users::id)
+        .select(users::id)
+        .first(conn)
+        .optional()?;
+    match id {
+        Some(id) => User::find(conn, crate::db::users::UserId(id)),
+        None => Ok(None),
+    }
+}
+
+impl Stored {
+    /// The file import reads back as this resource.
+    pub fn to_markdown(&self, attachments: Vec<String>) -> Result<String, String> {
+        let f = &self.fields;
+        let fm = FrontMatter {
+            title: f.title.clone(),
+            slug: Some(f.slug.clone()),
+            kind: f.kind.clone(),
+            summary: f.summary.clone(),
+            topics: f.topics.iter().cloned().collect(),
+            regions: f.regions.iter().cloned().collect(),
+            tags: self.tag_names.clone(),
+            source: f.source.clone(),
+            authors: f.authors.clone(),
+            published: f.published,
+            review_by: f.review_by,
+            status: Some(f.status.clone()),
+            audience: f.audience.clone(),
+            external_url: f.external_url.clone(),
+            featured: f.featured,
+            owner: f.owner.clone(),
+            superseded_by: f.superseded_by.clone(),
+            demo: f.demo,
+            attachments,
+        };
+        let yaml = serde_yaml_ng::to_string(&fm).map_err(|e| e.to_string())?;
+        Ok(format!("---\n{yaml}---\n\n{}\n", f.body))
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct ExportReport {
+    pub resources: usize,
+    pub attachments: usize,
+}
+
+/// Writes every resource to `dir` as `<slug>.md`, its attachments' current versions beside it
+/// in `<slug>/`.
+pub fn export(conn: &mut DbConn, dir: &Path) -> anyhow::Result<ExportReport> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    let mut report = ExportReport::default();
+    for resource in all_stored(conn)? {
+        let files = export_attachments(conn, resource.id, &dir.join(&resource.fields.slug))?;
+        report.attachments += files.len();
+        let relative = files
+            .into_iter()
+            .map(|name| format!("{}/{name}", resource.fields.slug))
+            .collect();
+        let text = resource
+            .to_markdown(relative)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", resource.fields.slug))?;
+        let path = dir.join(format!("{}.md", resource.fields.slug));
+        std::fs::write(&path, text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        report.resources += 1;
+    }
+    Ok(report)
+}
+
+// Pending: resource writes and attachment storage.
+fn apply(_c: &mut DbConn, _actor: &User, _p: &Parsed, _exists: bool) -> Result<i64, Abort> {
+    Err(Abort::Refused(
+        "resource writes are not available yet".into(),
+    ))
+}
+
+fn attachments_changed(_c: &mut DbConn, _id: i64, p: &Parsed) -> Result<bool, DbError> {
+    Ok(!p.attachments.is_empty())
+}
+
+fn store_attachments(_c: &mut DbConn, _actor: &User, _id: i64, _p: &Parsed) -> Result<(), Abort> {
+    Ok(())
+}
+
+fn export_attachments(_c: &mut DbConn, _id: i64, _dir: &Path) -> anyhow::Result<Vec<String>> {
+    Ok(Vec::new())
+}
