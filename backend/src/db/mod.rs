@@ -5,6 +5,7 @@ pub mod audit;
 pub mod flags;
 pub mod forum;
 pub mod helpful;
+pub mod library;
 pub mod migrations;
 pub mod moderation;
 pub mod notifications;

@@ -35,7 +35,7 @@ impl Tag {
     }
 
     /// The tag's id, creating it when it is new.
-    fn id_for(conn: &mut DbConn, input: &TagInput) -> Result<i64, DbError> {
+    pub fn id_for(conn: &mut DbConn, input: &TagInput) -> Result<i64, DbError> {
         if let Some(tag) = Tag::find_by_slug(conn, &input.slug)? {
             return Ok(tag.id);
         }
