@@ -238,8 +238,9 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Demo => {
             let db = connect(&config).await?;
             migrate_up(&db).await?;
+            let public_url = config.public_url.clone();
             let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-                Ok(crate::demo::load(&mut *db.get()?)?)
+                Ok(crate::demo::load(&mut *db.get()?, &public_url)?)
             })
             .await??;
             match report {
@@ -489,10 +490,11 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
     })?;
     if !no_demo {
         let db2 = db.clone();
+        let public_url = config.public_url.clone();
         let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = db2.get()?;
             if crate::db::migrations::is_empty(&mut conn)? {
-                Ok(crate::demo::load(&mut conn)?)
+                Ok(crate::demo::load(&mut conn, &public_url)?)
             } else {
                 Ok(None)
             }
@@ -548,6 +550,12 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
 fn print_demo(config: &Config, r: &crate::demo::DemoReport) {
     println!();
     println!("  Partners in Practice demo content loaded (everything marked \"demo\").");
+    if let Some(l) = &r.library {
+        println!(
+            "  Library: {} resources, {} collections, {} practice examples, {} forum threads.",
+            l.resources, l.collections, l.practice_examples, l.threads
+        );
+    }
     match &r.admin_password {
         Some(pw) => {
             println!("  Sign in at {}/sign-in", config.public_url);

@@ -12,8 +12,10 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{categories, resource_regions, resource_tags, resource_topics, resources};
-use crate::db::schema::{tags, users};
+use super::LibraryError;
+use super::resources::{Resource, ResourceInput};
+use crate::db::library::ResourceRow;
+use crate::db::schema::{categories, resources, users};
 use crate::db::users::User;
 use crate::db::{DbConn, DbError};
 use crate::model::Region;
@@ -405,92 +407,17 @@ pub fn parse_file(
     }))
 }
 
-#[derive(Queryable)]
-struct StoredRow {
-    id: i64,
-    slug: String,
-    kind: String,
-    title: String,
-    summary: String,
-    body_markdown: String,
-    source_org: Option<String>,
-    authors: String,
-    audience: Option<String>,
-    external_url: Option<String>,
-    published_on: Option<NaiveDate>,
-    review_by: Option<NaiveDate>,
-    owner_id: Option<i64>,
-    status: String,
-    superseded_by_id: Option<i64>,
-    featured: bool,
-    is_demo: bool,
-}
-
-/// A stored resource read back in the import's terms, with its id.
+/// A stored resource read back in the import's terms, with its id and revision.
 pub struct Stored {
     pub id: i64,
+    pub revision: i32,
     pub fields: Normalised,
-    /// Tag names as stored, for export.
+    /// Tag slugs as stored, for export.
     pub tag_names: Vec<String>,
 }
 
-type StoredColumns = (
-    resources::id,
-    resources::slug,
-    resources::kind,
-    resources::title,
-    resources::summary,
-    resources::body_markdown,
-    resources::source_org,
-    resources::authors,
-    resources::audience,
-    resources::external_url,
-    resources::published_on,
-    resources::review_by,
-    resources::owner_id,
-    resources::status,
-    resources::superseded_by_id,
-    resources::featured,
-    resources::is_demo,
-);
-
-const STORED_COLUMNS: StoredColumns = (
-    resources::id,
-    resources::slug,
-    resources::kind,
-    resources::title,
-    resources::summary,
-    resources::body_markdown,
-    resources::source_org,
-    resources::authors,
-    resources::audience,
-    resources::external_url,
-    resources::published_on,
-    resources::review_by,
-    resources::owner_id,
-    resources::status,
-    resources::superseded_by_id,
-    resources::featured,
-    resources::is_demo,
-);
-
-fn stored_from_row(conn: &mut DbConn, row: StoredRow) -> Result<Stored, DbError> {
-    let topics: Vec<String> = resource_topics::table
-        .inner_join(categories::table.on(categories::id.eq(resource_topics::category_id)))
-        .filter(resource_topics::resource_id.eq(row.id))
-        .select(categories::slug)
-        .load(conn)?;
-    let regions: Vec<String> = resource_regions::table
-        .filter(resource_regions::resource_id.eq(row.id))
-        .select(resource_regions::region)
-        .load(conn)?;
-    let tag_rows: Vec<(String, String)> = resource_tags::table
-        .inner_join(tags::table.on(tags::id.eq(resource_tags::tag_id)))
-        .filter(resource_tags::resource_id.eq(row.id))
-        .select((tags::slug, tags::name))
-        .order(tags::slug)
-        .load(conn)?;
-    let owner = match row.owner_id {
+fn stored_from(conn: &mut DbConn, r: Resource) -> Result<Stored, DbError> {
+    let owner = match r.owner_id {
         Some(id) => users::table
             .find(id)
             .select(users::email)
@@ -498,59 +425,52 @@ fn stored_from_row(conn: &mut DbConn, row: StoredRow) -> Result<Stored, DbError>
             .optional()?,
         None => None,
     };
-    let superseded_by = match row.superseded_by_id {
-        Some(id) => resources::table
-            .find(id)
-            .select(resources::slug)
-            .first::<String>(conn)
-            .optional()?,
-        None => None,
-    };
-    let authors: Vec<String> = serde_json::from_str(&row.authors).unwrap_or_default();
     Ok(Stored {
-        id: row.id,
-        tag_names: tag_rows.iter().map(|(s, _)| s.clone()).collect(),
+        id: r.id,
+        revision: r.revision,
+        tag_names: r.tags.clone(),
         fields: Normalised {
-            slug: row.slug,
-            kind: row.kind,
-            title: row.title,
-            summary: row.summary.trim().to_owned(),
-            body: normalise_body(&row.body_markdown),
-            source: trimmed(&row.source_org),
-            authors,
-            audience: trimmed(&row.audience),
-            external_url: trimmed(&row.external_url),
-            published: row.published_on,
-            review_by: row.review_by,
+            slug: r.slug,
+            kind: r.kind,
+            title: r.title,
+            summary: r.summary.trim().to_owned(),
+            body: normalise_body(&r.body_markdown),
+            source: trimmed(&r.source_org),
+            authors: r.authors,
+            audience: trimmed(&r.audience),
+            external_url: trimmed(&r.external_url),
+            published: r.published_on,
+            review_by: r.review_by,
             owner,
-            topics: topics.into_iter().collect(),
-            regions: regions.into_iter().collect(),
-            tags: tag_rows.into_iter().map(|(s, _)| s).collect(),
-            status: row.status,
-            superseded_by,
-            featured: row.featured,
-            demo: row.is_demo,
+            topics: r.topics.into_iter().collect(),
+            regions: r.regions.into_iter().collect(),
+            tags: r.tags.into_iter().collect(),
+            status: r.status,
+            superseded_by: r.superseded_by,
+            featured: r.featured,
+            demo: r.is_demo,
         },
     })
 }
 
 /// The stored resource with this slug, if there is one.
 pub fn stored(conn: &mut DbConn, slug: &str) -> Result<Option<Stored>, DbError> {
-    let row: Option<StoredRow> = resources::table
-        .filter(resources::slug.eq(slug))
-        .select(STORED_COLUMNS)
-        .first(conn)
-        .optional()?;
-    row.map(|r| stored_from_row(conn, r)).transpose()
+    match Resource::find_by_slug(conn, slug)? {
+        Some(r) => Ok(Some(stored_from(conn, r)?)),
+        None => Ok(None),
+    }
 }
 
 /// Every stored resource, by slug.
 pub fn all_stored(conn: &mut DbConn) -> Result<Vec<Stored>, DbError> {
-    let rows: Vec<StoredRow> = resources::table
-        .select(STORED_COLUMNS)
+    let rows: Vec<ResourceRow> = resources::table
+        .select(ResourceRow::as_select())
         .order(resources::slug)
         .load(conn)?;
-    rows.into_iter().map(|r| stored_from_row(conn, r)).collect()
+    Resource::load_many(conn, rows)?
+        .into_iter()
+        .map(|r| stored_from(conn, r))
+        .collect()
 }
 
 /// What happened to one file.
@@ -693,6 +613,11 @@ pub fn import(
         match outcome {
             Ok(mut p) => {
                 p.fields.demo |= options.demo;
+                // Without an owner the importer owns the resource, as the library's create does.
+                if p.fields.owner.is_none() {
+                    p.fields.owner = Some(actor.email.clone());
+                    p.owner_id = Some(actor.id);
+                }
                 if let Some((other, _)) = parsed
                     .iter()
                     .find(|(_, q): &&(String, Parsed)| q.fields.slug == p.fields.slug)
@@ -721,7 +646,7 @@ pub fn import(
     for (name, p) in parsed {
         progress(&name);
         let slug = p.fields.slug.clone();
-        let outcome = import_one(conn, actor, &p, options.dry_run)?;
+        let outcome = import_one(conn, actor, &name, &p, options.dry_run)?;
         report.files.push(FileReport {
             file: name,
             slug: Some(slug),
@@ -735,6 +660,7 @@ pub fn import(
 fn import_one(
     conn: &mut DbConn,
     actor: &User,
+    file: &str,
     p: &Parsed,
     dry_run: bool,
 ) -> Result<Outcome, DbError> {
@@ -754,8 +680,10 @@ fn import_one(
                 "superseded_by {target:?}: no resource with that slug"
             )));
         }
-        let id = apply(c, actor, p, existing.is_some())?;
+        let (id, revised) = apply(c, actor, file, p, existing.as_ref())?;
         store_attachments(c, actor, id, p)?;
+        // The library's own comparison is the last word: no new revision, no change.
+        let outcome = if revised { outcome } else { Outcome::Unchanged };
         if dry_run {
             return Err(Abort::DryRun(outcome));
         }
@@ -843,11 +771,71 @@ pub fn export(conn: &mut DbConn, dir: &Path) -> anyhow::Result<ExportReport> {
     Ok(report)
 }
 
-// Pending: resource writes and attachment storage.
-fn apply(_c: &mut DbConn, _actor: &User, _p: &Parsed, _exists: bool) -> Result<i64, Abort> {
-    Err(Abort::Refused(
-        "resource writes are not available yet".into(),
-    ))
+/// Creates or updates the resource through the library's own rules (validation, revision,
+/// status change, audit and search outbox rows). Returns its id and whether a revision was
+/// written.
+fn apply(
+    c: &mut DbConn,
+    actor: &User,
+    file: &str,
+    p: &Parsed,
+    before: Option<&Stored>,
+) -> Result<(i64, bool), Abort> {
+    let f = &p.fields;
+    let input = ResourceInput {
+        kind: f.kind.clone(),
+        title: f.title.clone(),
+        slug: Some(f.slug.clone()),
+        summary: f.summary.clone(),
+        body_markdown: f.body.clone(),
+        source_org: f.source.clone(),
+        authors: f.authors.clone(),
+        audience: f.audience.clone(),
+        external_url: f.external_url.clone(),
+        published_on: f.published,
+        review_by: f.review_by,
+        owner: p.owner_id,
+        topics: f.topics.iter().cloned().collect(),
+        regions: f.regions.iter().cloned().collect(),
+        tags: p.tag_names.clone(),
+        status: f.status.clone(),
+        superseded_by: f.superseded_by.clone(),
+        featured: f.featured,
+        is_demo: f.demo,
+    };
+    let note = format!("Imported from {file}");
+    let written = match before {
+        None => super::resources::create(c, actor, &input, Some(&note)),
+        Some(_) => super::resources::update(c, actor, &f.slug, &input, Some(&note)),
+    };
+    match written {
+        Ok(r) => Ok((r.id, before.is_none_or(|b| b.revision != r.revision))),
+        Err(LibraryError::Db(e)) => Err(Abort::Db(e)),
+        Err(e) => Err(Abort::Refused(describe(e))),
+    }
+}
+
+/// A refusal from the library's rules, as one line for the report.
+fn describe(e: LibraryError) -> String {
+    match e {
+        LibraryError::Invalid(errors) => errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        LibraryError::Conflict(detail, errors) if errors.is_empty() => detail,
+        LibraryError::Conflict(detail, errors) => format!(
+            "{detail} ({})",
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        LibraryError::NotFound(what) => format!("no such {what}"),
+        LibraryError::Forbidden => "the importing account may not change this resource".into(),
+        LibraryError::Db(e) => e.to_string(),
+    }
 }
 
 fn attachments_changed(_c: &mut DbConn, _id: i64, p: &Parsed) -> Result<bool, DbError> {
