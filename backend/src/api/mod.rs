@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answers;
 pub mod auth;
 pub mod categories;
+pub mod collections;
 pub mod flags;
 pub mod me;
 pub mod members;
@@ -12,6 +13,7 @@ pub mod meta;
 pub mod moderation;
 pub mod notifications;
 pub mod posts;
+pub mod resources;
 pub mod space_moderators;
 pub mod spaces;
 pub mod tags;
@@ -42,6 +44,7 @@ pub type Apis = (
     watching::WatchingApi,
     answers::AnswersApi,
     SpacesAndRules,
+    LibraryApis,
 );
 
 /// The moderation queue, actions and log, as one entry so the tuple above stays within
@@ -61,6 +64,9 @@ type SpacesAndRules = (
     watched_words::WatchedWordsApi,
     thread_edits::ThreadEditsApi,
 );
+
+/// The knowledge base: resources and collections, as one entry for the same reason.
+type LibraryApis = (resources::ResourcesApi, collections::CollectionsApi);
 
 fn apis() -> Apis {
     (
@@ -89,6 +95,7 @@ fn apis() -> Apis {
             watched_words::WatchedWordsApi,
             thread_edits::ThreadEditsApi,
         ),
+        (resources::ResourcesApi, collections::CollectionsApi),
     )
 }
 
