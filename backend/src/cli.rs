@@ -65,6 +65,21 @@ pub enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Print the text of an attachment as JSON pages (run by the server in a child process,
+    /// under the limits it passes).
+    #[command(hide = true)]
+    ExtractText {
+        /// The type found at upload (pdf, docx, odt).
+        #[arg(long = "type")]
+        file_type: String,
+        #[arg(long, default_value_t = 1 << 30)]
+        memory_limit: u64,
+        #[arg(long, default_value_t = 120)]
+        cpu_seconds: u64,
+        #[arg(long, default_value_t = 8 << 20)]
+        max_text_bytes: usize,
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -121,6 +136,23 @@ pub fn main() -> std::process::ExitCode {
     if let Command::Openapi = cli.command {
         println!("{}", crate::api::openapi_json());
         return std::process::ExitCode::SUCCESS;
+    }
+    // The extractor needs no configuration, database or runtime: only the file.
+    if let Command::ExtractText {
+        file_type,
+        memory_limit,
+        cpu_seconds,
+        max_text_bytes,
+        file,
+    } = &cli.command
+    {
+        return std::process::ExitCode::from(crate::files::extract::child_main(
+            file,
+            file_type,
+            *memory_limit,
+            *cpu_seconds,
+            *max_text_bytes,
+        ));
     }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
@@ -279,7 +311,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::ExtractText { .. } => Ok(()),
     }
 }
 
@@ -534,6 +566,7 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
         state.config.clone(),
         state.mailer.clone(),
     ));
+    tokio::spawn(state.extractor.clone().run(state.clone()));
     let sessions = state.sessions.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));

@@ -132,6 +132,31 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "accounts younger than this have the new members' posting rate limit",
     ),
     (
+        "ATTACHMENT_MAX_BYTES",
+        "26214400",
+        "largest attachment accepted, in bytes (25 MiB); a larger upload gets 413",
+    ),
+    (
+        "OBJECT_STORE_URL",
+        "",
+        "optional: s3://bucket/prefix to keep attachments in an S3-compatible store (AWS_* variables give credentials, region, endpoint); default DATA_DIR/files",
+    ),
+    (
+        "EXTRACT_TIMEOUT",
+        "120s",
+        "wall-clock limit for extracting the text of one attachment",
+    ),
+    (
+        "EXTRACT_MEMORY_LIMIT",
+        "1073741824",
+        "address-space limit of the text extraction process, in bytes",
+    ),
+    (
+        "EXTRACT_PROGRAM",
+        "this program",
+        "the program run as `PROGRAM extract-text FILE` to extract text (normally partners itself)",
+    ),
+    (
         "CONFIG_FILE",
         "",
         "optional TOML file with any of these keys in lower case",
@@ -174,6 +199,12 @@ pub struct Config {
     pub post_rate_limit_new_member: u32,
     pub post_rate_window: Duration,
     pub new_member_period: Duration,
+    pub attachment_max_bytes: usize,
+    pub object_store_url: Option<String>,
+    pub extract_timeout: Duration,
+    pub extract_memory_limit: u64,
+    /// None: the running executable.
+    pub extract_program: Option<PathBuf>,
 }
 
 /// A configuration problem, naming the key: printed as one line and the start stops.
@@ -256,6 +287,17 @@ impl Config {
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
         {
             return Err(bad("REDIS_URL", "expected a redis:// or rediss:// address"));
+        }
+        let object_store_url = get("OBJECT_STORE_URL");
+        if let Some(url) = &object_store_url
+            && !url
+                .strip_prefix("s3://")
+                .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        {
+            return Err(bad(
+                "OBJECT_STORE_URL",
+                "expected s3://bucket or s3://bucket/prefix",
+            ));
         }
         let smtp_url = get("SMTP_URL");
         if let Some(url) = &smtp_url
@@ -352,6 +394,23 @@ impl Config {
             post_rate_limit_new_member: number(values, "POST_RATE_LIMIT_NEW_MEMBER", 5, 1, 10_000)?,
             post_rate_window: duration(values, "POST_RATE_WINDOW", "10m")?,
             new_member_period: duration(values, "NEW_MEMBER_PERIOD", "7d")?,
+            attachment_max_bytes: big_number(
+                values,
+                "ATTACHMENT_MAX_BYTES",
+                25 << 20,
+                1024,
+                1 << 34,
+            )? as usize,
+            object_store_url,
+            extract_timeout: duration(values, "EXTRACT_TIMEOUT", "120s")?,
+            extract_memory_limit: big_number(
+                values,
+                "EXTRACT_MEMORY_LIMIT",
+                1u64 << 30,
+                64 << 20,
+                1u64 << 40,
+            )?,
+            extract_program: get("EXTRACT_PROGRAM").map(PathBuf::from),
         })
     }
 
@@ -375,6 +434,16 @@ impl Config {
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("index")
     }
+
+    /// Attachments, when they are kept on the local disk.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+
+    /// Scratch space for files handed to the text extractor.
+    pub fn scratch_dir(&self) -> PathBuf {
+        self.data_dir.join("tmp")
+    }
 }
 
 /// `scheme://host[:port]` of a URL, lower-cased, or None when it isn't an http(s) URL.
@@ -397,6 +466,30 @@ fn list(value: &str) -> Vec<String> {
         .map(|s| s.trim().to_ascii_lowercase())
         .filter(|s| !s.is_empty())
         .collect()
+}
+
+fn big_number(
+    values: &BTreeMap<String, String>,
+    key: &str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
+    match values.get(key).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(v) => {
+            let n: u64 = v
+                .parse()
+                .map_err(|_| bad(key, format!("expected a whole number, got {v:?}")))?;
+            if n < min || n > max {
+                return Err(bad(
+                    key,
+                    format!("must be between {min} and {max}, got {n}"),
+                ));
+            }
+            Ok(n)
+        }
+    }
 }
 
 fn number(

@@ -66,6 +66,9 @@ pub enum ApiError {
     /// The request body is too large.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
+    /// The uploaded file is of a type that is not accepted.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
     /// Some fields are invalid; see `errors`.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
@@ -163,6 +166,24 @@ impl ApiError {
             field: field.to_owned(),
             message: message.into(),
         }])
+    }
+
+    pub fn payload_too_large(detail: impl Into<String>) -> ApiError {
+        ApiError::PayloadTooLarge(Json(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "The request body is too large",
+            Some(detail.into()),
+        )))
+    }
+
+    pub fn unsupported_type(detail: impl Into<String>) -> ApiError {
+        ApiError::UnsupportedMediaType(Json(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-file-type",
+            "The file is not of an accepted type",
+            Some(detail.into()),
+        )))
     }
 
     pub fn too_many(retry_after_secs: u64) -> ApiError {

@@ -8,6 +8,7 @@ pub mod content;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod forum;
 pub mod library;
 pub mod mail;

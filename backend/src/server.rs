@@ -274,10 +274,13 @@ async fn security_headers<E: Endpoint>(ep: E, req: Request) -> poem::Result<Resp
         Err(e) => crate::error::problem_response(e),
     };
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(if docs { DOCS_CSP } else { CSP }),
-    );
+    // A response that set its own, stricter policy (attachment downloads) keeps it.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(if docs { DOCS_CSP } else { CSP }),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -352,9 +355,16 @@ async fn check_origin<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response
 /// compressed bodies, and refuses JSON that is malformed, too deep, or carries NUL characters,
 /// so every backend sees the same clean input.
 async fn guard_body<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Response> {
+    let upload = is_attachment_upload(&req);
     let limit = req
         .data::<AppState>()
-        .map(|s| s.config.max_body_bytes)
+        .map(|s| {
+            if upload {
+                s.config.attachment_max_bytes + UPLOAD_OVERHEAD
+            } else {
+                s.config.max_body_bytes
+            }
+        })
         .unwrap_or(1 << 20);
     if let Some(enc) = req.header("content-encoding")
         && !enc.trim().eq_ignore_ascii_case("identity")
@@ -372,7 +382,9 @@ async fn guard_body<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Respon
     if declared.is_some_and(|n| n > limit as u64) {
         return Ok(too_large(limit));
     }
-    if is_unsafe(req.method()) {
+    // Uploads are read by their handler as a stream, counting as it goes, so a large file is
+    // refused with 413 without ever being held whole.
+    if is_unsafe(req.method()) && !upload {
         let body = req.take_body();
         let bytes = match body.into_bytes_limit(limit).await {
             Ok(b) => b,
@@ -403,6 +415,30 @@ async fn guard_body<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Respon
         req.set_body(Body::from(bytes));
     }
     ep.call(req).await.map(IntoResponse::into_response)
+}
+
+/// Room for the multipart framing and the title beside the file itself.
+const UPLOAD_OVERHEAD: usize = 64 * 1024;
+
+/// A multipart POST to one of the attachment upload endpoints.
+fn is_attachment_upload(req: &Request) -> bool {
+    if req.method() != Method::POST
+        || !req.header("content-type").is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        })
+    {
+        return false;
+    }
+    // Inside the /api nest the prefix may already be gone.
+    let path = req.uri().path();
+    let path = path.strip_prefix("/api").unwrap_or(path);
+    let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    matches!(
+        parts.as_slice(),
+        ["", "resources", _, "attachments"] | ["", "attachments", _, "versions"]
+    )
 }
 
 fn too_large(limit: usize) -> Response {

@@ -25,6 +25,10 @@ pub struct AppState {
     pub redis: Option<redis::aio::ConnectionManager>,
     /// Compiled watched-word rules, reloaded when they change.
     pub watched: crate::watched::RuleCache,
+    /// Where attachment bytes are kept.
+    pub files: crate::files::store::FileStore,
+    /// Wakes the job that extracts attachments' text.
+    pub extractor: crate::library::attachments::ExtractJob,
 }
 
 impl AppState {
@@ -68,6 +72,7 @@ impl AppState {
         };
         let hasher = Hasher::new(config.argon2_concurrency)?;
         let mailer = Mailer::new(&config)?;
+        let files = crate::files::store::FileStore::from_config(&config)?;
         Ok(AppState {
             metrics: Metrics::new()?,
             config,
@@ -79,6 +84,8 @@ impl AppState {
             notifier: Notifier::new(),
             redis,
             watched: crate::watched::RuleCache::default(),
+            files,
+            extractor: crate::library::attachments::ExtractJob::default(),
         })
     }
 }

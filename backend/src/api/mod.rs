@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod admin;
 pub mod answers;
+pub mod attachments;
 pub mod auth;
 pub mod categories;
 pub mod collections;
@@ -66,7 +67,12 @@ type SpacesAndRules = (
 );
 
 /// The knowledge base: resources and collections, as one entry for the same reason.
-type LibraryApis = (resources::ResourcesApi, collections::CollectionsApi);
+type LibraryApis = (
+    resources::ResourcesApi,
+    collections::CollectionsApi,
+    attachments::AttachmentsApi,
+    attachments::AttachmentDownloadsApi,
+);
 
 fn apis() -> Apis {
     (
@@ -95,7 +101,12 @@ fn apis() -> Apis {
             watched_words::WatchedWordsApi,
             thread_edits::ThreadEditsApi,
         ),
-        (resources::ResourcesApi, collections::CollectionsApi),
+        (
+            resources::ResourcesApi,
+            collections::CollectionsApi,
+            attachments::AttachmentsApi,
+            attachments::AttachmentDownloadsApi,
+        ),
     )
 }
 

@@ -1,6 +1,7 @@
 //! The database layer: one diesel code path over PostgreSQL and SQLite (`DbConn`), an r2d2 pool,
 //! embedded migrations, and the row types with their queries.
 
+pub mod attachments;
 pub mod audit;
 pub mod flags;
 pub mod forum;

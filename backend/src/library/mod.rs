@@ -1,6 +1,7 @@
 //! The knowledge base: curated resources with their full history, and collections of them.
 //! Rules live here (who sees what, what a valid resource is); handlers in `crate::api` are thin.
 
+pub mod attachments;
 pub mod collections;
 pub mod resources;
 pub mod revisions;

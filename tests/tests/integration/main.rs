@@ -5,6 +5,7 @@
 
 mod accounts;
 mod activity;
+mod attachments;
 mod bad_input;
 mod common;
 mod config;
