@@ -288,9 +288,12 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         } => {
             let db = connect(&config).await?;
             migrate_up(&db).await?;
-            let report =
-                tokio::task::spawn_blocking(move || import(&db, &dir, dry_run, actor.as_deref()))
-                    .await??;
+            let files = crate::files::store::FileStore::from_config(&config)?;
+            let max = config.attachment_max_bytes;
+            let report = tokio::task::spawn_blocking(move || {
+                import(&db, &files, max, &dir, dry_run, actor.as_deref())
+            })
+            .await??;
             print!("{}", report.render());
             if report.failed() > 0 {
                 anyhow::bail!("{} of {} files failed", report.failed(), report.files.len());
@@ -301,8 +304,9 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let db = connect(&config).await?;
             migrate_up(&db).await?;
             let shown = dir.display().to_string();
+            let files = crate::files::store::FileStore::from_config(&config)?;
             let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-                crate::library::transfer::export(&mut *db.get()?, &dir)
+                crate::library::transfer::export(&mut *db.get()?, Some(&files), &dir)
             })
             .await??;
             println!(
@@ -318,6 +322,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 /// Runs an import with a progress bar on the terminal (none when output is redirected).
 fn import(
     db: &Db,
+    files: &crate::files::store::FileStore,
+    max_attachment_bytes: usize,
     dir: &std::path::Path,
     dry_run: bool,
     actor: Option<&str>,
@@ -360,6 +366,8 @@ fn import(
         transfer::ImportOptions {
             dry_run,
             demo: false,
+            files: Some(files),
+            max_attachment_bytes,
         },
         &mut |name| {
             bar.set_message(name.to_owned());

@@ -280,9 +280,11 @@ fn load_library(c: &mut DbConn, public_url: &str) -> Result<LibraryReport, DbErr
         c,
         &curator,
         &transfer::Source::Embedded(files),
+        // The demo library has no attachments, so it needs no file store.
         transfer::ImportOptions {
             dry_run: false,
             demo: true,
+            ..Default::default()
         },
         &mut |_| {},
     )?;

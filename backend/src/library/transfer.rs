@@ -14,10 +14,15 @@ use serde::{Deserialize, Serialize};
 
 use super::LibraryError;
 use super::resources::{Resource, ResourceInput};
+use crate::db::attachments::{Attachment, AttachmentVersion, NewFile};
+use crate::db::audit::NewAudit;
+use crate::db::forum::enqueue_search;
 use crate::db::library::ResourceRow;
 use crate::db::schema::{categories, resources, users};
 use crate::db::users::User;
 use crate::db::{DbConn, DbError};
+use crate::files::store::{FileStore, sha256_hex};
+use crate::files::{names, sniff};
 use crate::model::Region;
 
 pub const KINDS: [&str; 8] = [
@@ -257,6 +262,8 @@ pub struct Parsed {
     pub owner_id: Option<i64>,
     /// (file name, bytes) of each attachment, in the file's order.
     pub attachments: Vec<(String, Vec<u8>)>,
+    /// The attachments checked and named as uploads are (filled in by the import).
+    pub files: Vec<PreparedFile>,
 }
 
 /// Parses one file; every problem is a reason naming what to fix.
@@ -404,6 +411,7 @@ pub fn parse_file(
         tag_names,
         owner_id,
         attachments,
+        files: Vec::new(),
     }))
 }
 
@@ -552,12 +560,16 @@ impl ImportReport {
 }
 
 /// How an import runs.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ImportOptions {
+#[derive(Clone, Copy, Default)]
+pub struct ImportOptions<'a> {
     /// Decide and report, write nothing.
     pub dry_run: bool,
     /// Mark everything imported as demo content.
     pub demo: bool,
+    /// Where attachments go; without one, a file with attachments fails.
+    pub files: Option<&'a FileStore>,
+    /// The largest attachment accepted (the upload's limit, `ATTACHMENT_MAX_BYTES`).
+    pub max_attachment_bytes: usize,
 }
 
 /// Why a file's transaction ended without committing.
@@ -586,7 +598,7 @@ pub fn import(
     conn: &mut DbConn,
     actor: &User,
     source: &Source<'_>,
-    options: ImportOptions,
+    options: ImportOptions<'_>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<ImportReport, DbError> {
     let mut report = ImportReport {
@@ -609,7 +621,11 @@ pub fn import(
         let outcome = match &file.text {
             Err(e) => Err(e.clone()),
             Ok(text) => parse_file(conn, source, &file.name, text)?,
-        };
+        }
+        .and_then(|mut p| {
+            p.files = prepare_files(&p.attachments, options.max_attachment_bytes)?;
+            Ok(p)
+        });
         match outcome {
             Ok(mut p) => {
                 p.fields.demo |= options.demo;
@@ -646,7 +662,7 @@ pub fn import(
     for (name, p) in parsed {
         progress(&name);
         let slug = p.fields.slug.clone();
-        let outcome = import_one(conn, actor, &name, &p, options.dry_run)?;
+        let outcome = import_one(conn, actor, &name, &p, options)?;
         report.files.push(FileReport {
             file: name,
             slug: Some(slug),
@@ -662,8 +678,9 @@ fn import_one(
     actor: &User,
     file: &str,
     p: &Parsed,
-    dry_run: bool,
+    options: ImportOptions<'_>,
 ) -> Result<Outcome, DbError> {
+    let dry_run = options.dry_run;
     let result = conn.transaction::<Outcome, Abort, _>(|c| {
         let existing = stored(c, &p.fields.slug)?;
         let outcome = match &existing {
@@ -681,7 +698,8 @@ fn import_one(
             )));
         }
         let (id, revised) = apply(c, actor, file, p, existing.as_ref())?;
-        store_attachments(c, actor, id, p)?;
+        let attached = store_attachments(c, actor, id, p, options.files, dry_run)?;
+        let revised = revised || attached;
         // The library's own comparison is the last word: no new revision, no change.
         let outcome = if revised { outcome } else { Outcome::Unchanged };
         if dry_run {
@@ -749,12 +767,16 @@ pub struct ExportReport {
 
 /// Writes every resource to `dir` as `<slug>.md`, its attachments' current versions beside it
 /// in `<slug>/`.
-pub fn export(conn: &mut DbConn, dir: &Path) -> anyhow::Result<ExportReport> {
+pub fn export(
+    conn: &mut DbConn,
+    files: Option<&FileStore>,
+    dir: &Path,
+) -> anyhow::Result<ExportReport> {
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     let mut report = ExportReport::default();
     for resource in all_stored(conn)? {
-        let files = export_attachments(conn, resource.id, &dir.join(&resource.fields.slug))?;
+        let files = export_attachments(conn, files, resource.id, &dir.join(&resource.fields.slug))?;
         report.attachments += files.len();
         let relative = files
             .into_iter()
@@ -838,14 +860,181 @@ fn describe(e: LibraryError) -> String {
     }
 }
 
-fn attachments_changed(_c: &mut DbConn, _id: i64, p: &Parsed) -> Result<bool, DbError> {
-    Ok(!p.attachments.is_empty())
+/// An attachment from a file, checked and described as the upload would describe it.
+pub struct PreparedFile {
+    pub file: NewFile,
+    pub bytes: Vec<u8>,
 }
 
-fn store_attachments(_c: &mut DbConn, _actor: &User, _id: i64, _p: &Parsed) -> Result<(), Abort> {
-    Ok(())
+/// Finds each attachment's type by its content, checks its size and names it as an upload is
+/// named, so the import accepts exactly what the upload form accepts.
+fn prepare_files(
+    files: &[(String, Vec<u8>)],
+    max_bytes: usize,
+) -> Result<Vec<PreparedFile>, String> {
+    let mut out: Vec<PreparedFile> = Vec::new();
+    for (name, bytes) in files {
+        if bytes.is_empty() {
+            return Err(format!("attachment {name:?} is empty"));
+        }
+        if bytes.len() > max_bytes {
+            return Err(format!(
+                "attachment {name:?} is larger than the limit of {max_bytes} bytes"
+            ));
+        }
+        let file_type = sniff::detect(bytes).ok_or_else(|| {
+            format!("attachment {name:?}: not a PDF, DOCX, ODT, XLSX, PPTX, PNG or JPEG file")
+        })?;
+        let file_name = names::sanitise(name, file_type);
+        if out.iter().any(|p| p.file.file_name == file_name) {
+            return Err(format!("attachment {name:?} is listed twice"));
+        }
+        out.push(PreparedFile {
+            file: NewFile {
+                file_name,
+                file_type: file_type.as_str().to_owned(),
+                content_type: file_type.mime().to_owned(),
+                size_bytes: bytes.len() as i64,
+                sha256: sha256_hex(bytes),
+                extract_status: if file_type.has_text() {
+                    "pending"
+                } else {
+                    "none"
+                },
+            },
+            bytes: bytes.clone(),
+        });
+    }
+    Ok(out)
 }
 
-fn export_attachments(_c: &mut DbConn, _id: i64, _dir: &Path) -> anyhow::Result<Vec<String>> {
-    Ok(Vec::new())
+/// The resource's attachments (not removed) by the current version's file name.
+fn current_files(
+    c: &mut DbConn,
+    resource_id: i64,
+) -> Result<Vec<(Attachment, AttachmentVersion)>, DbError> {
+    let mut out = Vec::new();
+    for attachment in Attachment::for_resource(c, resource_id)? {
+        if attachment.deleted {
+            continue;
+        }
+        if let Some(v) = AttachmentVersion::current(c, attachment.id)? {
+            out.push((attachment, v));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether any listed file is new or differs from the attachment of the same name. Attachments
+/// the file does not list are left as they are (removal is a curator's decision, with a reason).
+fn attachments_changed(c: &mut DbConn, resource_id: i64, p: &Parsed) -> Result<bool, DbError> {
+    if p.files.is_empty() {
+        return Ok(false);
+    }
+    let current = current_files(c, resource_id)?;
+    Ok(p.files.iter().any(|f| {
+        !current
+            .iter()
+            .any(|(_, v)| v.file_name == f.file.file_name && v.sha256 == f.file.sha256)
+    }))
+}
+
+/// Adds each new file as an attachment and each changed one as a new version of the attachment
+/// of the same name, with audit and search outbox rows. The bytes go to the file store (not on a
+/// dry run: the rows are rolled back, and the store is content-addressed, so nothing is left
+/// half done).
+fn store_attachments(
+    c: &mut DbConn,
+    actor: &User,
+    resource_id: i64,
+    p: &Parsed,
+    store: Option<&FileStore>,
+    dry_run: bool,
+) -> Result<bool, Abort> {
+    if p.files.is_empty() {
+        return Ok(false);
+    }
+    let Some(store) = store else {
+        return Err(Abort::Refused(
+            "attachments can't be stored: no file store".into(),
+        ));
+    };
+    let current = current_files(c, resource_id)?;
+    let mut changed = false;
+    for f in &p.files {
+        let same_name = current
+            .iter()
+            .find(|(_, v)| v.file_name == f.file.file_name);
+        if same_name.is_some_and(|(_, v)| v.sha256 == f.file.sha256) {
+            continue;
+        }
+        if !dry_run {
+            put(store, &f.bytes)
+                .map_err(|e| Abort::Refused(format!("attachment {:?}: {e}", f.file.file_name)))?;
+        }
+        let details = format!("{} ({}), imported", f.file.file_name, f.file.sha256);
+        let (action, attachment_id) = match same_name {
+            Some((a, v)) => {
+                AttachmentVersion::insert(c, a.id, v.version + 1, &f.file, actor.id)?;
+                Attachment::touch(c, a.id, None)?;
+                ("attachment.replaced", a.id)
+            }
+            None => {
+                let title = f
+                    .file
+                    .file_name
+                    .rsplit_once('.')
+                    .map_or(f.file.file_name.as_str(), |(stem, _)| stem);
+                let (a, _) = Attachment::create(c, resource_id, title, &f.file, actor.id)?;
+                ("attachment.added", a.id)
+            }
+        };
+        NewAudit {
+            target_type: "attachment",
+            ..NewAudit::member(Some(actor.id), action, attachment_id)
+        }
+        .details(&details)
+        .write(c)?;
+        changed = true;
+    }
+    if changed {
+        enqueue_search(c, "resource", resource_id)?;
+    }
+    Ok(changed)
+}
+
+/// The file store is async; import and export run on a blocking thread of the runtime.
+fn put(store: &FileStore, bytes: &[u8]) -> Result<String, String> {
+    let handle = tokio::runtime::Handle::try_current().map_err(|e| e.to_string())?;
+    handle
+        .block_on(store.put(bytes::Bytes::copy_from_slice(bytes)))
+        .map_err(|e| e.to_string())
+}
+
+/// Copies the current version of each attachment into `dir`; returns the file names.
+fn export_attachments(
+    c: &mut DbConn,
+    store: Option<&FileStore>,
+    resource_id: i64,
+    dir: &Path,
+) -> anyhow::Result<Vec<String>> {
+    let current = current_files(c, resource_id)?;
+    if current.is_empty() {
+        return Ok(Vec::new());
+    }
+    let store = store.ok_or_else(|| anyhow::anyhow!("attachments can't be read: no file store"))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    let handle = tokio::runtime::Handle::try_current()?;
+    let mut names = Vec::new();
+    for (_, v) in current {
+        let bytes = handle
+            .block_on(store.get(&v.sha256))
+            .map_err(|e| anyhow::anyhow!("attachment {}: {e}", v.file_name))?;
+        let path = dir.join(&v.file_name);
+        std::fs::write(&path, &bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        names.push(v.file_name);
+    }
+    Ok(names)
 }

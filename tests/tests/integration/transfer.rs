@@ -24,6 +24,7 @@ audience: AMHPs
 external_url: https://example.org/aftercare
 featured: true
 owner: curator@example.org
+attachments: [aftercare/checklist.pdf]
 ---
 
 ## Why it matters
@@ -51,6 +52,30 @@ fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+fn write_pdf(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, backend::files::sample::pdf(&[text])).unwrap();
+}
+
+async fn attachments(app: &TestApp, slug: &str) -> Vec<(String, i32, String)> {
+    let (db, slug) = (app.db.clone(), slug.to_owned());
+    tokio::task::spawn_blocking(move || {
+        use backend::db::schema::{attachment_versions as v, attachments as a, resources as r};
+        let mut rows: Vec<(String, i32, String)> = v::table
+            .inner_join(a::table.on(a::id.eq(v::attachment_id)))
+            .inner_join(r::table.on(r::id.eq(a::resource_id)))
+            .filter(r::slug.eq(slug))
+            .select((v::file_name, v::version, v::extract_status))
+            .load(&mut db.get().unwrap())
+            .unwrap();
+        rows.sort();
+        rows
+    })
+    .await
+    .unwrap()
+}
+
 async fn setup(backend: Backend) -> (TestApp, User) {
     let app = TestApp::new(backend).await;
     app.create_member("curator@example.org", "Cora Curator", "curator")
@@ -71,6 +96,7 @@ async fn setup(backend: Backend) -> (TestApp, User) {
 
 async fn import(app: &TestApp, actor: &User, dir: &Path, dry_run: bool) -> ImportReport {
     let (db, actor, dir) = (app.db.clone(), actor.clone(), dir.to_owned());
+    let state = app.state.clone();
     tokio::task::spawn_blocking(move || {
         transfer::import(
             &mut db.get().unwrap(),
@@ -79,6 +105,8 @@ async fn import(app: &TestApp, actor: &User, dir: &Path, dry_run: bool) -> Impor
             ImportOptions {
                 dry_run,
                 demo: false,
+                files: Some(&state.files),
+                max_attachment_bytes: state.config.attachment_max_bytes,
             },
             &mut |_| {},
         )
@@ -128,6 +156,7 @@ async fn import_creates_then_updates_changed_files_and_leaves_the_rest_alone() {
         let (app, admin) = setup(backend).await;
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "aftercare.md", GUIDE);
+        write_pdf(dir.path(), "aftercare/checklist.pdf", "Aftercare checklist");
         write(dir.path(), "supervision-toolkit.md", TOOLKIT);
 
         let first = import(&app, &admin, dir.path(), false).await;
@@ -243,9 +272,15 @@ async fn bad_files_fail_with_reasons_while_good_ones_are_imported() {
             "---\ntitle: Owner\nkind: guidance\nowner: nobody@example.org\n---\nbody\n",
         );
 
+        write(&dir, "not-a-pdf.txt", "plain text pretending");
+        write(
+            &dir,
+            "bad-type.md",
+            "---\ntitle: Type\nkind: guidance\nattachments: [not-a-pdf.txt]\n---\nbody\n",
+        );
         let report = import(&app, &admin, &dir, false).await;
         assert_eq!(report.created(), 1, "{report:?}");
-        assert_eq!(report.failed(), 10, "{report:?}");
+        assert_eq!(report.failed(), 11, "{report:?}");
         let reason = |file: &str| match outcome(&report, file) {
             Outcome::Failed(why) => why.clone(),
             other => panic!("{file}: {other:?}"),
@@ -264,13 +299,18 @@ async fn bad_files_fail_with_reasons_while_good_ones_are_imported() {
         assert!(reason("escape.md").contains("outside the import folder"));
         assert!(reason("absolute.md").contains("outside the import folder"));
         assert!(reason("bad-owner.md").contains("no account"));
+        assert!(
+            reason("bad-type.md").contains("not a PDF"),
+            "{}",
+            reason("bad-type.md")
+        );
         let text = report.render();
         assert!(
             text.contains("failed  escape.md: attachment \"../secret.pdf\""),
             "{text}"
         );
         assert!(
-            text.contains("1 created, 0 updated, 0 unchanged, 10 failed"),
+            text.contains("1 created, 0 updated, 0 unchanged, 11 failed"),
             "{text}"
         );
         assert_eq!(revision(&app, "good").await, Some(1));
@@ -287,10 +327,11 @@ async fn bad_files_fail_with_reasons_while_good_ones_are_imported() {
         )
         .await
         .unwrap_err();
-        assert_eq!(format!("{err:#}"), "10 of 11 files failed");
+        assert_eq!(format!("{err:#}"), "11 of 12 files failed");
         // Only good files: it succeeds.
         let good = tempfile::tempdir().unwrap();
         write(good.path(), "aftercare.md", GUIDE);
+        write_pdf(good.path(), "aftercare/checklist.pdf", "Checklist");
         backend::cli::run(
             backend::cli::Command::Import {
                 dir: good.path().to_owned(),
@@ -311,8 +352,10 @@ async fn a_dry_run_reports_what_would_happen_and_writes_nothing() {
         let (app, admin) = setup(backend).await;
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "aftercare.md", GUIDE);
+        write_pdf(dir.path(), "aftercare/checklist.pdf", "Checklist");
         write(dir.path(), "supervision-toolkit.md", TOOLKIT);
         import(&app, &admin, dir.path(), false).await;
+        write_pdf(dir.path(), "aftercare/checklist.pdf", "Checklist, revised");
         write(
             dir.path(),
             "supervision-toolkit.md",
@@ -332,7 +375,11 @@ async fn a_dry_run_reports_what_would_happen_and_writes_nothing() {
             outcome(&report, "supervision-toolkit.md"),
             &Outcome::Updated
         );
-        assert_eq!(outcome(&report, "aftercare.md"), &Outcome::Unchanged);
+        assert_eq!(
+            outcome(&report, "aftercare.md"),
+            &Outcome::Updated,
+            "a new attachment version"
+        );
         assert!(matches!(outcome(&report, "broken.md"), Outcome::Failed(_)));
         let text = report.render();
         assert!(
@@ -341,7 +388,7 @@ async fn a_dry_run_reports_what_would_happen_and_writes_nothing() {
         );
         assert!(text.starts_with("would create") || text.contains("would update"));
         assert!(
-            text.contains("Dry run, nothing written: 1 created, 1 updated, 1 unchanged, 1 failed")
+            text.contains("Dry run, nothing written: 1 created, 2 updated, 0 unchanged, 1 failed")
         );
 
         assert_eq!(revision(&app, "new-one").await, None);
@@ -360,6 +407,7 @@ async fn export_then_import_is_a_round_trip() {
         let (app, admin) = setup(backend).await;
         let source = tempfile::tempdir().unwrap();
         write(source.path(), "aftercare.md", GUIDE);
+        write_pdf(source.path(), "aftercare/checklist.pdf", "Checklist");
         write(source.path(), "supervision-toolkit.md", TOOLKIT);
         write(
             source.path(),
@@ -386,7 +434,17 @@ async fn export_then_import_is_a_round_trip() {
         names.sort();
         assert_eq!(
             names,
-            ["aftercare.md", "old-toolkit.md", "supervision-toolkit.md"]
+            [
+                "aftercare",
+                "aftercare.md",
+                "old-toolkit.md",
+                "supervision-toolkit.md"
+            ]
+        );
+        assert_eq!(
+            std::fs::read(out.path().join("aftercare/checklist.pdf")).unwrap(),
+            std::fs::read(source.path().join("aftercare/checklist.pdf")).unwrap(),
+            "the attachment is copied beside its resource"
         );
 
         let again = import(&app, &admin, out.path(), false).await;
@@ -407,10 +465,11 @@ async fn export_then_import_is_a_round_trip() {
                     p.fields
                         .owner
                         .get_or_insert_with(|| "admin@example.org".into());
-                    p.fields
+                    (p.fields, p.attachments)
                 };
                 let (a, b) = (parse(&mut c, &src), parse(&mut c, &exp));
-                assert_eq!(a, b, "{name}");
+                assert_eq!(a.0, b.0, "{name}");
+                assert_eq!(a.1, b.1, "{name}: the same attachments");
             }
             let exported = std::fs::read_to_string(exp.join("aftercare.md")).unwrap();
             assert!(exported.starts_with("---\ntitle: Section 117 aftercare planning\n"));
