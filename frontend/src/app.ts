@@ -6,7 +6,7 @@ import { currentNavHref, navLinks, type NavLink } from './nav';
 import { initComponents } from './nhsuk';
 import { isInternalLink, matchRoute } from './router';
 import { routes, type Access, type PageContext } from './routes';
-import { canAdminister, canModerate } from './nav';
+import { canAdminister, canCurate, canModerate } from './nav';
 import { cantSeePage, notFoundPage } from './pages/errors';
 import { setUnreadNotifications } from './nav';
 import { NOTIFICATIONS_CHANGED } from './pages/notifications';
@@ -103,6 +103,7 @@ function renderHeader(pathname: string): void {
 function allowed(access: Access, who: Member | null): 'ok' | 401 | 403 {
   if (access === 'anyone') return 'ok';
   if (!who) return 401;
+  if (access === 'curator' && !canCurate(who)) return 403;
   if (access === 'moderator' && !canModerate(who)) return 403;
   if (access === 'admin' && !canAdminister(who)) return 403;
   return 'ok';

@@ -24,6 +24,11 @@ export function hasRole(member: Member | null, role: Role): boolean {
   return !!member && RANK[member.role] >= RANK[role];
 }
 
+/** Curation pages need an active, unsuspended curator (or admin); the API says the same. */
+export function canCurate(member: Member | null): boolean {
+  return !!member && (member.role === 'curator' || member.role === 'admin') && member.status === 'active' && !isSuspended(member);
+}
+
 /** Moderation pages need an active, unsuspended moderator (or admin); the API says the same. */
 export function canModerate(member: Member | null): boolean {
   return hasRole(member, 'moderator') && member?.status === 'active' && !isSuspended(member);
@@ -47,6 +52,7 @@ export function navLinks(member: Member | null): NavLink[] {
   if (!member) {
     return [
       { href: '/', text: 'Home' },
+      { href: '/library', text: 'Library' },
       { href: '/sign-in', text: 'Sign in' },
       { href: '/register', text: 'Register' },
     ];
@@ -54,6 +60,7 @@ export function navLinks(member: Member | null): NavLink[] {
   const links: NavLink[] = [{ href: '/', text: 'Home' }];
   // The forum is for approved members; a pending one would only be told to wait.
   if (member.status === 'active') links.push({ href: '/spaces', text: 'Spaces' });
+  links.push({ href: '/library', text: 'Library' });
   if (member.status === 'active') links.push({ href: '/notifications', text: notificationsLinkText(unreadNotifications) });
   links.push({ href: '/account', text: 'My account' });
   if (canModerate(member)) links.push({ href: '/members', text: 'Members' });

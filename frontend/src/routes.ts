@@ -23,8 +23,13 @@ import { deleteWatchedWordPage, watchedWordPage, watchedWordsPage } from './page
 import { reasonsPage } from './pages/admin/reasons';
 import { spaceAdminPage, spacesAdminPage } from './pages/admin/spaces';
 import { tagsAdminPage } from './pages/admin/tags';
+import { libraryPage } from './pages/library/browse';
+import { resourcePage } from './pages/library/resource';
+import { resourceEditorPage } from './pages/library/editor';
+import { diffPage, historyPage } from './pages/library/history';
+import { collectionEditorPage, collectionPage } from './pages/library/collection';
 
-export type Access = 'anyone' | 'signed-in' | 'moderator' | 'admin';
+export type Access = 'anyone' | 'signed-in' | 'curator' | 'moderator' | 'admin';
 
 export interface PageContext {
   params: Record<string, string>;
@@ -83,4 +88,13 @@ export const routes: AppRoute[] = [
   { path: '/admin/spaces', access: 'admin', page: spacesAdminPage },
   { path: '/admin/spaces/:slug', access: 'admin', page: spaceAdminPage },
   { path: '/admin/tags', access: 'admin', page: tagsAdminPage },
+  { path: '/library', access: 'anyone', page: libraryPage },
+  { path: '/library/new', access: 'curator', page: resourceEditorPage },
+  { path: '/library/:slug', access: 'anyone', page: resourcePage },
+  { path: '/library/:slug/edit', access: 'signed-in', page: resourceEditorPage },
+  { path: '/library/:slug/history', access: 'signed-in', page: historyPage },
+  { path: '/library/:slug/history/:n', access: 'signed-in', page: diffPage },
+  { path: '/collections/new', access: 'curator', page: collectionEditorPage },
+  { path: '/collections/:slug', access: 'anyone', page: collectionPage },
+  { path: '/collections/:slug/edit', access: 'curator', page: collectionEditorPage },
 ];

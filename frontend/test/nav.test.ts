@@ -22,21 +22,21 @@ const texts = (m: Member | null) => navLinks(m).map((l) => l.text);
 
 describe('navLinks', () => {
   it('offers sign in and register to visitors', () => {
-    expect(texts(null)).toEqual(['Home', 'Sign in', 'Register']);
+    expect(texts(null)).toEqual(['Home', 'Library', 'Sign in', 'Register']);
   });
 
   it('gives members their account and sign out', () => {
-    expect(texts(member())).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
-    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
+    expect(texts(member())).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
+    expect(texts(member({ role: 'curator' }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
   });
 
   it('adds Members for moderators and the admin pages for admins', () => {
-    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Members', 'Review queue', 'Sign out']);
-    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Members', 'Review queue', 'Administration', 'Sign out']);
+    expect(texts(member({ role: 'moderator' }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Members', 'Review queue', 'Sign out']);
+    expect(texts(member({ role: 'admin' }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Members', 'Review queue', 'Administration', 'Sign out']);
   });
 
   it('gives a space moderator the review queue', () => {
-    expect(texts(member({ moderates_spaces: ['london'] }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Review queue', 'Moderation log', 'Sign out']);
+    expect(texts(member({ moderates_spaces: ['london'] }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Review queue', 'Moderation log', 'Sign out']);
     const future = new Date(Date.now() + 86_400_000).toISOString();
     expect(texts(member({ moderates_spaces: ['london'], suspended_until: future }))).not.toContain('Review queue');
     expect(texts(member({ moderates_spaces: [] }))).not.toContain('Review queue');
@@ -44,9 +44,9 @@ describe('navLinks', () => {
   });
 
   it('hides moderation from a moderator who is pending or suspended', () => {
-    expect(texts(member({ role: 'moderator', status: 'pending' }))).toEqual(['Home', 'My account', 'Sign out']);
+    expect(texts(member({ role: 'moderator', status: 'pending' }))).toEqual(['Home', 'Library', 'My account', 'Sign out']);
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'Spaces', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
+    expect(texts(member({ role: 'admin', suspended_until: future }))).toEqual(['Home', 'Spaces', 'Library', 'Notifications', 'My account', 'Moderation log', 'Sign out']);
   });
 
   it('ignores a suspension that has ended', () => {
@@ -76,6 +76,6 @@ describe('currentNavHref', () => {
   });
 
   it('offers Spaces only to approved members', () => {
-    expect(texts(member({ status: 'pending' }))).toEqual(['Home', 'My account', 'Sign out']);
+    expect(texts(member({ status: 'pending' }))).toEqual(['Home', 'Library', 'My account', 'Sign out']);
   });
 });

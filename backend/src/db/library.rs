@@ -86,6 +86,14 @@ pub struct ResourceFilter {
     pub limit: i64,
 }
 
+/// Whether text could be a stored slug at all; anything else (NUL bytes, path tricks) names
+/// nothing, and is never sent to the database, where PostgreSQL would refuse a NUL.
+pub fn slug_like(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 200
+        && slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 pub const PUBLIC_STATUSES: [&str; 2] = ["published", "archived"];
 
 impl ResourceRow {
@@ -98,6 +106,9 @@ impl ResourceRow {
     }
 
     pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> Result<Option<ResourceRow>, DbError> {
+        if !slug_like(slug) {
+            return Ok(None);
+        }
         Ok(resources::table
             .filter(resources::slug.eq(slug))
             .select(ResourceRow::as_select())
@@ -625,6 +636,9 @@ pub struct NewSection<'a> {
 
 impl CollectionRow {
     pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> Result<Option<CollectionRow>, DbError> {
+        if !slug_like(slug) {
+            return Ok(None);
+        }
         Ok(collections::table
             .filter(collections::slug.eq(slug))
             .select(CollectionRow::as_select())
