@@ -1,4 +1,4 @@
-//! The `partners` command line: serve, migrate, user, demo, openapi.
+//! The `partners` command line: serve, migrate, user, demo, import, export, openapi.
 
 use std::io::Read as _;
 use std::path::PathBuf;
@@ -47,6 +47,22 @@ pub enum Command {
     },
     /// Load the demo content (does nothing when it is already there).
     Demo,
+    /// Import library resources from Markdown files with YAML front matter (idempotent by slug).
+    Import {
+        /// The folder of `.md` files; attachments are named relative to it.
+        dir: PathBuf,
+        /// Report what would be created, updated or refused, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The account the changes are made as (default: the first admin).
+        #[arg(long = "as", value_name = "EMAIL")]
+        actor: Option<String>,
+    },
+    /// Export every library resource as Markdown files with front matter, attachments beside them.
+    Export {
+        /// The folder to write (created when missing; files of the same name are replaced).
+        dir: PathBuf,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Print the text of an attachment as JSON pages (run by the server in a child process,
@@ -254,8 +270,9 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Demo => {
             let db = connect(&config).await?;
             migrate_up(&db).await?;
+            let public_url = config.public_url.clone();
             let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-                Ok(crate::demo::load(&mut *db.get()?)?)
+                Ok(crate::demo::load(&mut *db.get()?, &public_url)?)
             })
             .await??;
             match report {
@@ -264,8 +281,101 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Import {
+            dir,
+            dry_run,
+            actor,
+        } => {
+            let db = connect(&config).await?;
+            migrate_up(&db).await?;
+            let files = crate::files::store::FileStore::from_config(&config)?;
+            let max = config.attachment_max_bytes;
+            let report = tokio::task::spawn_blocking(move || {
+                import(&db, &files, max, &dir, dry_run, actor.as_deref())
+            })
+            .await??;
+            print!("{}", report.render());
+            if report.failed() > 0 {
+                anyhow::bail!("{} of {} files failed", report.failed(), report.files.len());
+            }
+            Ok(())
+        }
+        Command::Export { dir } => {
+            let db = connect(&config).await?;
+            migrate_up(&db).await?;
+            let shown = dir.display().to_string();
+            let files = crate::files::store::FileStore::from_config(&config)?;
+            let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                crate::library::transfer::export(&mut *db.get()?, Some(&files), &dir)
+            })
+            .await??;
+            println!(
+                "exported {} resources and {} attachments to {shown}",
+                report.resources, report.attachments
+            );
+            Ok(())
+        }
         Command::Openapi | Command::ExtractText { .. } => Ok(()),
     }
+}
+
+/// Runs an import with a progress bar on the terminal (none when output is redirected).
+fn import(
+    db: &Db,
+    files: &crate::files::store::FileStore,
+    max_attachment_bytes: usize,
+    dir: &std::path::Path,
+    dry_run: bool,
+    actor: Option<&str>,
+) -> anyhow::Result<crate::library::transfer::ImportReport> {
+    use crate::library::transfer;
+    if !dir.is_dir() {
+        anyhow::bail!("{}: not a folder", dir.display());
+    }
+    let mut conn = db.get()?;
+    let actor = match actor {
+        Some(email) => {
+            let email =
+                validate::canonical_email(email).map_err(|m| anyhow::anyhow!("--as: {m}"))?;
+            User::find_by_email(&mut conn, &email)?
+                .filter(|u| u.role().can_curate())
+                .ok_or_else(|| anyhow::anyhow!("--as: no curator or admin with that address"))?
+        }
+        None => transfer::default_actor(&mut conn)?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "no admin account to import as: create one, or name a curator with --as"
+            )
+        })?,
+    };
+    let total = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+                .count()
+        })
+        .unwrap_or(0);
+    // indicatif draws nothing when standard error is not a terminal.
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    let report = transfer::import(
+        &mut conn,
+        &actor,
+        &transfer::Source::Dir(dir.to_owned()),
+        transfer::ImportOptions {
+            dry_run,
+            demo: false,
+            files: Some(files),
+            max_attachment_bytes,
+        },
+        &mut |name| {
+            bar.set_message(name.to_owned());
+            bar.inc(1);
+        },
+    );
+    bar.finish_and_clear();
+    Ok(report?)
 }
 
 fn read_or_generate_password(from_stdin: bool) -> anyhow::Result<String> {
@@ -420,10 +530,11 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
     })?;
     if !no_demo {
         let db2 = db.clone();
+        let public_url = config.public_url.clone();
         let report = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let mut conn = db2.get()?;
             if crate::db::migrations::is_empty(&mut conn)? {
-                Ok(crate::demo::load(&mut conn)?)
+                Ok(crate::demo::load(&mut conn, &public_url)?)
             } else {
                 Ok(None)
             }
@@ -490,6 +601,12 @@ async fn serve(config: Config, no_demo: bool) -> anyhow::Result<()> {
 fn print_demo(config: &Config, r: &crate::demo::DemoReport) {
     println!();
     println!("  Partners in Practice demo content loaded (everything marked \"demo\").");
+    if let Some(l) = &r.library {
+        println!(
+            "  Library: {} resources, {} collections, {} practice examples, {} forum threads.",
+            l.resources, l.collections, l.practice_examples, l.threads
+        );
+    }
     match &r.admin_password {
         Some(pw) => {
             println!("  Sign in at {}/sign-in", config.public_url);

@@ -67,6 +67,7 @@ pub struct ResourceSummary {
 
 /// A current attachment; `download_url` serves its newest version.
 #[derive(Debug, Clone, Object)]
+#[oai(rename = "ResourceAttachment")]
 pub struct AttachmentView {
     pub id: i64,
     pub title: String,

@@ -10,11 +10,10 @@ use super::categories::{ThreadSummary, summary};
 use super::page_limit;
 use super::posts::{PostView, post_view};
 use crate::auth::Viewer;
-use crate::db::forum::{Category, ContentStatus, NewPost, Post, Thread, enqueue_search};
+use crate::db::DbError;
+use crate::db::forum::{Category, ContentStatus, Post, Thread};
 use crate::db::tags::Tag as TagRow;
 use crate::db::users::User;
-use crate::db::watches::ThreadWatch;
-use crate::db::{DbError, now};
 use crate::error::{ApiError, ApiResult, Validation};
 use crate::forum::{hold_reason, render_and_scan, visibility};
 use crate::state::AppState;
@@ -142,11 +141,11 @@ impl ThreadsApi {
                     ContentStatus::Visible
                 };
                 c.transaction::<_, DbError, _>(|c| {
-                    let (thread_id, _) = crate::forum::start_thread(
+                    let (thread_id, _) = crate::forum::write_thread(
                         c,
-                        &crate::forum::StartThread {
-                            category_id: category.id,
-                            author_id: author.id,
+                        &crate::forum::ThreadDraft {
+                            category: &category,
+                            author: &author,
                             title: &title,
                             kind,
                             markdown: &markdown,
@@ -315,31 +314,9 @@ impl ThreadsApi {
                     ContentStatus::Visible
                 };
                 let created = c.transaction::<_, DbError, _>(|c| {
-                    let at = now();
-                    let post_id = Post::insert(
-                        c,
-                        &NewPost {
-                            thread_id,
-                            author_id: author.id,
-                            reply_to_id: reply_to,
-                            is_first: false,
-                            body_markdown: &markdown,
-                            body_html: &checked.rendered.html,
-                            body_text: &checked.rendered.text,
-                            status: status.as_str(),
-                            held_reason: held,
-                            created_at: at,
-                            updated_at: at,
-                        },
+                    let post_id = crate::forum::write_reply(
+                        c, thread_id, &author, reply_to, &markdown, &checked, held,
                     )?;
-                    if status == ContentStatus::Visible {
-                        Thread::touch_activity(c, thread_id, at, 1)?;
-                        crate::notify::post_published(c, post_id)?;
-                    } else {
-                        ThreadWatch::watch_automatically(c, author.id, thread_id)?;
-                    }
-                    crate::watched::raise_flags(c, post_id, &checked.watched, held.is_some())?;
-                    enqueue_search(c, "post", post_id)?;
                     Ok(Created {
                         id: post_id,
                         thread_id,

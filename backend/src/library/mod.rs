@@ -9,6 +9,7 @@ pub mod practice_examples;
 pub mod reminders;
 pub mod resources;
 pub mod revisions;
+pub mod transfer;
 
 use crate::db::DbError;
 use crate::db::library::{PUBLIC_STATUSES, ResourceRow};

@@ -1743,27 +1743,6 @@ export interface components {
             page_count?: number;
             download_url: string;
         };
-        /**
-         * AttachmentView
-         * @description A current attachment; `download_url` serves its newest version.
-         */
-        AttachmentView: {
-            /** Format: int64 */
-            id: number;
-            title: string;
-            /** Format: int32 */
-            version: number;
-            file_name: string;
-            file_type: string;
-            content_type: string;
-            /** Format: int64 */
-            size_bytes: number;
-            /** @description pending, done, failed or none. */
-            extract_status: string;
-            /** Format: int32 */
-            page_count?: number;
-            download_url: string;
-        };
         /** AuditEntry */
         AuditEntry: {
             /** Format: int64 */
@@ -2581,6 +2560,27 @@ export interface components {
             token: string;
             password: string;
         };
+        /**
+         * ResourceAttachment
+         * @description A current attachment; `download_url` serves its newest version.
+         */
+        ResourceAttachment: {
+            /** Format: int64 */
+            id: number;
+            title: string;
+            /** Format: int32 */
+            version: number;
+            file_name: string;
+            file_type: string;
+            content_type: string;
+            /** Format: int64 */
+            size_bytes: number;
+            /** @description pending, done, failed or none. */
+            extract_status: string;
+            /** Format: int32 */
+            page_count?: number;
+            download_url: string;
+        };
         /** ResourceLink */
         ResourceLink: {
             slug: string;
@@ -2690,7 +2690,7 @@ export interface components {
             topics: components["schemas"]["Label"][];
             regions: components["schemas"]["Label"][];
             tags: string[];
-            attachments: components["schemas"]["AttachmentView"][];
+            attachments: components["schemas"]["ResourceAttachment"][];
             /** @description Visible resources sharing a topic or tag, most shared first. */
             related: components["schemas"]["ResourceSummary"][];
             discussion?: components["schemas"]["Discussion"];

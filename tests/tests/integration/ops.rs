@@ -188,8 +188,8 @@ async fn the_demo_content_loads_once_and_its_admin_can_sign_in() {
         let (first, second) = tokio::task::spawn_blocking(move || {
             let mut c = db.get().unwrap();
             (
-                backend::demo::load(&mut c).unwrap(),
-                backend::demo::load(&mut c).unwrap(),
+                backend::demo::load(&mut c, "http://localhost:8080").unwrap(),
+                backend::demo::load(&mut c, "http://localhost:8080").unwrap(),
             )
         })
         .await
