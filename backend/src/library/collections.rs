@@ -48,6 +48,9 @@ pub struct ItemInput {
     pub note: Option<String>,
 }
 
+/// A section that passed validation: title, intro Markdown and HTML, items (resource id, note).
+type CleanSection = (String, String, String, Vec<(i64, Option<String>)>);
+
 pub fn create(
     conn: &mut DbConn,
     actor: &User,
@@ -132,7 +135,7 @@ fn write(
                 fail("intro_markdown", e.to_string());
                 String::new()
             });
-        let mut sections: Vec<(String, String, String, Vec<(i64, Option<String>)>)> = Vec::new();
+        let mut sections: Vec<CleanSection> = Vec::new();
         let item_count: usize = input.sections.iter().map(|s| s.items.len()).sum();
         if input.sections.len() > MAX_SECTIONS {
             fail(
