@@ -5,7 +5,11 @@
 //!
 //! Run through scripts/bench-library (which builds the release binary first), or:
 //! `cargo run --release -p backend --example bench_attachments -- target/release/partners`
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "a benchmark fails loudly")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark fails loudly"
+)]
 
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -14,7 +18,10 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "bench-passphrase-0451";
 
 fn env_or(key: &str, default: u64) -> u64 {
-    std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 struct Server(Child, std::path::PathBuf);
@@ -50,7 +57,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// Sends GET /api/categories at `rate` per second until `stop` is set; returns latencies (ms).
-async fn light_load(client: reqwest::Client, url: String, rate: u64, stop: Arc<std::sync::atomic::AtomicBool>) -> Vec<f64> {
+async fn light_load(
+    client: reqwest::Client,
+    url: String,
+    rate: u64,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<f64> {
     let samples = Arc::new(Mutex::new(Vec::new()));
     let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
@@ -66,7 +78,10 @@ async fn light_load(client: reqwest::Client, url: String, rate: u64, stop: Arc<s
                 let _ = r.bytes().await;
             }
             let ms = t.elapsed().as_secs_f64() * 1000.0;
-            samples.lock().unwrap().push(if ok { ms } else { f64::INFINITY });
+            samples
+                .lock()
+                .unwrap()
+                .push(if ok { ms } else { f64::INFINITY });
         }));
     }
     for t in tasks {
@@ -94,7 +109,9 @@ fn rand_suffix() -> String {
 
 #[tokio::main]
 async fn main() {
-    let bin = std::env::args().nth(1).unwrap_or_else(|| "target/release/partners".into());
+    let bin = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/release/partners".into());
     let rate = env_or("BENCH_RATE", 100);
     let idle_secs = env_or("BENCH_IDLE_SECONDS", 10);
     let uploads = env_or("BENCH_UPLOADS", 3) as usize;
@@ -102,18 +119,36 @@ async fn main() {
 
     let dir = std::env::temp_dir().join(format!("partners-bench-attachments-{}", rand_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let base = format!("http://127.0.0.1:{port}");
     let envs = [
         ("DATA_DIR", dir.display().to_string()),
         ("BIND", format!("127.0.0.1:{port}")),
         ("PUBLIC_URL", base.clone()),
-        ("FRONTEND_DIR", dir.join("no-frontend").display().to_string()),
+        (
+            "FRONTEND_DIR",
+            dir.join("no-frontend").display().to_string(),
+        ),
         ("LOG_FILTER", "warn".into()),
     ];
     let mut create = Command::new(&bin);
     create
-        .args(["user", "create", "--email", "curator@nhs.example", "--name", "Bench Curator", "--role", "curator", "--password-stdin", "--verified"])
+        .args([
+            "user",
+            "create",
+            "--email",
+            "curator@nhs.example",
+            "--name",
+            "Bench Curator",
+            "--role",
+            "curator",
+            "--password-stdin",
+            "--verified",
+        ])
         .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
         .env_remove("DATABASE_URL")
         .stdin(Stdio::piped())
@@ -133,7 +168,11 @@ async fn main() {
         .expect("start partners serve");
     let _server = Server(server, dir.clone());
 
-    let client = reqwest::Client::builder().cookie_store(true).pool_max_idle_per_host(64).build().unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(r) = client.get(format!("{base}/readyz")).send().await
@@ -159,7 +198,12 @@ async fn main() {
         .send()
         .await
         .unwrap();
-    assert!(r.status().is_success(), "create resource: {} {}", r.status(), r.text().await.unwrap_or_default());
+    assert!(
+        r.status().is_success(),
+        "create resource: {} {}",
+        r.status(),
+        r.text().await.unwrap_or_default()
+    );
 
     let pdfs: Vec<Vec<u8>> = (0..uploads).map(|i| big_pdf(pages, i)).collect();
     let light_url = format!("{base}/api/categories");
@@ -170,14 +214,24 @@ async fn main() {
 
     // Idle.
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let load = tokio::spawn(light_load(client.clone(), light_url.clone(), rate, stop.clone()));
+    let load = tokio::spawn(light_load(
+        client.clone(),
+        light_url.clone(),
+        rate,
+        stop.clone(),
+    ));
     tokio::time::sleep(Duration::from_secs(idle_secs)).await;
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let idle = load.await.unwrap();
 
     // While uploading and extracting.
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let load = tokio::spawn(light_load(client.clone(), light_url.clone(), rate, stop.clone()));
+    let load = tokio::spawn(light_load(
+        client.clone(),
+        light_url.clone(),
+        rate,
+        stop.clone(),
+    ));
     let busy_start = Instant::now();
     let mut upload_ms = Vec::new();
     let mut extract_ms = Vec::new();
@@ -200,14 +254,24 @@ async fn main() {
         let id = created["id"].as_i64().unwrap();
         let t = Instant::now();
         loop {
-            let d: serde_json::Value = client.get(format!("{base}/api/attachments/{id}")).send().await.unwrap().json().await.unwrap();
+            let d: serde_json::Value = client
+                .get(format!("{base}/api/attachments/{id}"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             let s = d["extract_status"].as_str().unwrap_or("").to_owned();
             if s != "pending" {
                 extract_ms.push(t.elapsed().as_secs_f64() * 1000.0);
                 statuses.push(format!("{s} ({} pages)", d["page_count"]));
                 break;
             }
-            assert!(t.elapsed() < Duration::from_secs(300), "extraction took too long");
+            assert!(
+                t.elapsed() < Duration::from_secs(300),
+                "extraction took too long"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -217,13 +281,38 @@ async fn main() {
 
     let pdf_mb = pdfs[0].len() as f64 / (1024.0 * 1024.0);
     let errors = |v: &[f64]| v.iter().filter(|x| x.is_infinite()).count();
-    let fmt = |v: &[f64]| v.iter().map(|x| format!("{x:.0}")).collect::<Vec<_>>().join(", ");
+    let fmt = |v: &[f64]| {
+        v.iter()
+            .map(|x| format!("{x:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     println!("| phase | light requests | p50 (ms) | p99 (ms) | max (ms) | errors |");
     println!("|---|---|---|---|---|---|");
-    println!("| idle ({idle_secs} s) | {} | {:.2} | {:.2} | {:.2} | {} |", idle.len(), percentile(&idle, 0.5), percentile(&idle, 0.99), idle.last().copied().unwrap_or(f64::NAN), errors(&idle));
-    println!("| {uploads} uploads and extractions ({busy_secs:.1} s) | {} | {:.2} | {:.2} | {:.2} | {} |", busy.len(), percentile(&busy, 0.5), percentile(&busy, 0.99), busy.last().copied().unwrap_or(f64::NAN), errors(&busy));
+    println!(
+        "| idle ({idle_secs} s) | {} | {:.2} | {:.2} | {:.2} | {} |",
+        idle.len(),
+        percentile(&idle, 0.5),
+        percentile(&idle, 0.99),
+        idle.last().copied().unwrap_or(f64::NAN),
+        errors(&idle)
+    );
+    println!(
+        "| {uploads} uploads and extractions ({busy_secs:.1} s) | {} | {:.2} | {:.2} | {:.2} | {} |",
+        busy.len(),
+        percentile(&busy, 0.5),
+        percentile(&busy, 0.99),
+        busy.last().copied().unwrap_or(f64::NAN),
+        errors(&busy)
+    );
     println!();
-    println!("- PDF: {pages} pages, {pdf_mb:.2} MiB each ({uploads} different files); light request: GET /api/categories at {rate}/s, signed in.");
+    println!(
+        "- PDF: {pages} pages, {pdf_mb:.2} MiB each ({uploads} different files); light request: GET /api/categories at {rate}/s, signed in."
+    );
     println!("- Upload (POST, 201 received) ms: {}.", fmt(&upload_ms));
-    println!("- Extraction (201 to extract_status done, polled every 20 ms) ms: {}; results: {}.", fmt(&extract_ms), statuses.join(", "));
+    println!(
+        "- Extraction (201 to extract_status done, polled every 20 ms) ms: {}; results: {}.",
+        fmt(&extract_ms),
+        statuses.join(", ")
+    );
 }
