@@ -135,6 +135,12 @@ impl SearchService {
         Ok(service)
     }
 
+    /// Tells the follower to stop, without waiting for it.
+    pub fn stop(&self) {
+        let _ = self.inner.stop.send(true);
+        self.inner.wake.notify_one();
+    }
+
     /// Stops the follower and waits for it to let go of the index writer.
     pub async fn shutdown(&self) {
         let _ = self.inner.stop.send(true);

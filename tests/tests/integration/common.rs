@@ -167,14 +167,14 @@ impl TestApp {
     /// over the same DATA_DIR and database, as a restart does.
     pub async fn restart(self) -> TestApp {
         self.state.search.shutdown().await;
-        let TestApp {
-            _backend,
-            values,
-            _dir,
-            _pg,
-            ..
-        } = self;
-        TestApp::start(_backend, values, _dir, _pg).await
+        let (backend, values, dir, pg) = (
+            self._backend,
+            self.values.clone(),
+            self._dir.clone(),
+            self._pg.clone(),
+        );
+        drop(self);
+        TestApp::start(backend, values, dir, pg).await
     }
 
     /// Another replica over the same database with its own DATA_DIR (PostgreSQL only), with
@@ -192,6 +192,13 @@ impl TestApp {
     /// Where this instance keeps its index generations.
     pub fn index_root(&self) -> std::path::PathBuf {
         self.state.config.index_dir()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // The search follower would otherwise outlive the test's directory.
+        self.state.search.stop();
     }
 }
 

@@ -435,7 +435,7 @@ async fn acronyms_expand_both_ways_and_typos_phrases_exclusion_and_or_work() {
         let body = search_q(&app, "conveyance", None).await;
         assert!(body["hits"][0]["snippet"].as_str().unwrap().contains("<mark>conveyance</mark>"));
         // A misspelling with nothing found offers the index's own word.
-        let body = search_q(&app, "replicashun", None).await;
+        let body = search_q(&app, "replicatoin", None).await;
         assert_eq!(body["did_you_mean"], "replication", "{body}");
     }
 }
