@@ -148,10 +148,13 @@ impl SearchIndex {
 
     /// The writer for this index. Only one may exist at a time, across processes too.
     pub fn indexer(&self) -> Result<Indexer, SearchError> {
-        let writer = self.index.writer_with_num_threads(1, WRITER_HEAP_BYTES).map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => SearchError::WriterBusy,
-            other => SearchError::Tantivy(other),
-        })?;
+        let writer = self
+            .index
+            .writer_with_num_threads(1, WRITER_HEAP_BYTES)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => SearchError::WriterBusy,
+                other => SearchError::Tantivy(other),
+            })?;
         Ok(Indexer {
             writer,
             reader: self.reader.clone(),
@@ -316,7 +319,10 @@ fn to_document(f: &Fields, doc: SearchDoc) -> TantivyDocument {
             d.add_text(f.all, page);
             d.add_text(f.plain, page);
             let title = attachment.title.replace(PAGE_SEP, " ");
-            d.add_text(f.pages, format!("{}{PAGE_SEP}{title}{PAGE_SEP}{page}", n + 1));
+            d.add_text(
+                f.pages,
+                format!("{}{PAGE_SEP}{title}{PAGE_SEP}{page}", n + 1),
+            );
         }
     }
     d.add_text(f.title_plain, &doc.title);

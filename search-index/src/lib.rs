@@ -19,7 +19,8 @@ pub use glossary::{DEFAULT_GLOSSARY, Glossary, GlossaryError};
 pub use index::{Change, Indexer, SearchIndex};
 pub use schema::{AttachmentText, Audience, DocType, SearchDoc, Visibility};
 pub use search::{
-    MAX_LIMIT, MAX_OFFSET, FacetCount, Facets, Hit, SearchRequest, SearchResults, Sort, Suggestion, ViewerScope,
+    FacetCount, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchRequest, SearchResults, Sort, Suggestion,
+    ViewerScope,
 };
 
 /// The version of the on-disk index layout; a change means a rebuild from the database.

@@ -151,5 +151,8 @@ fn excluded_phrases_that_match_late_or_never() {
             &glossary,
         )
         .unwrap();
-    assert_eq!(results.total, 0, "a matching excluded phrase excludes every post");
+    assert_eq!(
+        results.total, 0,
+        "a matching excluded phrase excludes every post"
+    );
 }

@@ -303,9 +303,8 @@ impl SearchApi {
             .await
             .map_err(search_error)?;
         let next = offset + limit;
-        let next_cursor = (next < results.total
-            && next <= search_index::MAX_OFFSET)
-            .then(|| format!("o{next}"));
+        let next_cursor =
+            (next < results.total && next <= search_index::MAX_OFFSET).then(|| format!("o{next}"));
         let facet = |v: Vec<search_index::FacetCount>| {
             v.into_iter()
                 .map(|c| FacetValue {
@@ -337,8 +336,7 @@ impl SearchApi {
                     topics: h.topics,
                     regions: h.regions,
                     space,
-                    published_at: DateTime::from_timestamp(h.published_at, 0)
-                        .unwrap_or_default(),
+                    published_at: DateTime::from_timestamp(h.published_at, 0).unwrap_or_default(),
                     page: h.page,
                     attachment_title: h.attachment_title,
                 })
@@ -361,7 +359,11 @@ impl SearchApi {
 
     /// Titles starting with what has been typed (the last word may be partly typed), for
     /// search-as-you-type; only what you may see.
-    #[oai(path = "/search/suggest", method = "get", operation_id = "searchSuggest")]
+    #[oai(
+        path = "/search/suggest",
+        method = "get",
+        operation_id = "searchSuggest"
+    )]
     async fn suggest(
         &self,
         state: Data<&AppState>,
@@ -397,7 +399,6 @@ impl SearchApi {
             .collect();
         Ok(Json(SuggestResponse { items }))
     }
-
 }
 
 pub struct GlossaryApi;
@@ -431,13 +432,13 @@ impl GlossaryApi {
         let admin = viewer.require_admin()?.clone();
         let GlossaryUpdate { text, reason } = body.0;
         if text.len() > MAX_GLOSSARY_BYTES {
-            return Err(ApiError::field(
-                "text",
-                "The glossary must be under 64 KiB",
-            ));
+            return Err(ApiError::field("text", "The glossary must be under 64 KiB"));
         }
         if text.contains('\0') {
-            return Err(ApiError::field("text", "The glossary cannot contain NUL characters"));
+            return Err(ApiError::field(
+                "text",
+                "The glossary cannot contain NUL characters",
+            ));
         }
         let parsed = Glossary::parse(&text).map_err(|e| {
             ApiError::validation(vec![FieldError {

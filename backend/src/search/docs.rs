@@ -109,7 +109,11 @@ pub fn changes_for(
         "resource" => Ok(vec![resource_change(conn, entity_id)?]),
         "collection" => Ok(vec![collection_change(conn, entity_id)?]),
         other => {
-            tracing::warn!(entity_type = other, entity_id, "search outbox: unknown entity type");
+            tracing::warn!(
+                entity_type = other,
+                entity_id,
+                "search outbox: unknown entity type"
+            );
             Ok(Vec::new())
         }
     }

@@ -77,7 +77,11 @@ pub(super) async fn run(
 }
 
 /// Waits for a nudge or the timeout; true when the service is stopping.
-async fn wait(service: &SearchService, stop: &mut watch::Receiver<bool>, timeout: Duration) -> bool {
+async fn wait(
+    service: &SearchService,
+    stop: &mut watch::Receiver<bool>,
+    timeout: Duration,
+) -> bool {
     if *stop.borrow() {
         return true;
     }
