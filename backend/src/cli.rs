@@ -80,6 +80,9 @@ pub enum Command {
         max_text_bytes: usize,
         file: PathBuf,
     },
+    /// Rebuild the search index from the database into a new directory beside the live one,
+    /// then swap it in (a running server keeps answering and switches to it on its own).
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -315,6 +318,12 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Reindex => {
+            let db = connect(&config).await?;
+            migrate_up(&db).await?;
+            let root = config.index_dir();
+            tokio::task::spawn_blocking(move || reindex(&db, &root)).await?
+        }
         Command::Openapi | Command::ExtractText { .. } => Ok(()),
     }
 }
@@ -376,6 +385,31 @@ fn import(
     );
     bar.finish_and_clear();
     Ok(report?)
+}
+
+fn reindex(db: &Db, root: &std::path::Path) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} indexing [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)",
+        )
+        .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let (name, count) = crate::search::rebuild(db, root, |step| match step {
+        Some(total) => bar.set_length(total),
+        None => bar.inc(1),
+    })?;
+    bar.finish_and_clear();
+    // Without a server running, nothing else will tidy the old generations away.
+    crate::search::remove_unused_generations(root, &name);
+    println!(
+        "indexed {count} documents in {:.1} s into {}; it is now the live index",
+        started.elapsed().as_secs_f64(),
+        root.join(&name).display()
+    );
+    Ok(())
 }
 
 fn read_or_generate_password(from_stdin: bool) -> anyhow::Result<String> {

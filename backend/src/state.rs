@@ -29,6 +29,8 @@ pub struct AppState {
     pub files: crate::files::store::FileStore,
     /// Wakes the job that extracts attachments' text.
     pub extractor: crate::library::attachments::ExtractJob,
+    /// The search index, its follower and the glossary.
+    pub search: crate::search::SearchService,
 }
 
 impl AppState {
@@ -73,7 +75,15 @@ impl AppState {
         let hasher = Hasher::new(config.argon2_concurrency)?;
         let mailer = Mailer::new(&config)?;
         let files = crate::files::store::FileStore::from_config(&config)?;
+        let search = crate::search::SearchService::start(
+            config.index_dir(),
+            db.clone(),
+            redis.clone(),
+            config.redis_url.clone(),
+            &config.redis_prefix,
+        )?;
         Ok(AppState {
+            search,
             metrics: Metrics::new()?,
             config,
             db,

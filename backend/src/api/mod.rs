@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod posts;
 pub mod practice_examples;
 pub mod resources;
+pub mod search;
 pub mod space_moderators;
 pub mod spaces;
 pub mod tags;
@@ -47,8 +48,14 @@ pub type Apis = (
     watching::WatchingApi,
     answers::AnswersApi,
     SpacesAndRules,
-    LibraryApis,
+    LibraryAndSearch,
 );
+
+/// The knowledge base and search, as one entry so the tuple above stays within the limit.
+type LibraryAndSearch = (LibraryApis, SearchApis);
+
+/// Search and its glossary, as one entry for the same reason.
+type SearchApis = (search::SearchApi, search::GlossaryApi);
 
 /// The moderation queue, actions and log, as one entry so the tuple above stays within
 /// poem-openapi's limit of 16.
@@ -112,14 +119,17 @@ fn apis() -> Apis {
             thread_edits::ThreadEditsApi,
         ),
         (
-            resources::ResourcesApi,
-            collections::CollectionsApi,
-            attachments::AttachmentsApi,
-            attachments::AttachmentDownloadsApi,
             (
-                practice_examples::PracticeExamplesApi,
-                curation::CurationApi,
+                resources::ResourcesApi,
+                collections::CollectionsApi,
+                attachments::AttachmentsApi,
+                attachments::AttachmentDownloadsApi,
+                (
+                    practice_examples::PracticeExamplesApi,
+                    curation::CurationApi,
+                ),
             ),
+            (search::SearchApi, search::GlossaryApi),
         ),
     )
 }

@@ -25,5 +25,6 @@ mod post_source;
 mod posting_rules;
 mod practice_examples;
 mod redis_backed;
+mod search;
 mod spaces;
 mod transfer;
