@@ -10,6 +10,7 @@ import { canAdminister, canModerate } from './nav';
 import { cantSeePage, notFoundPage } from './pages/errors';
 import { setUnreadNotifications } from './nav';
 import { NOTIFICATIONS_CHANGED } from './pages/notifications';
+import { attachHeaderSearch } from './search/header';
 
 export const SERVICE_NAME = 'Partners in Practice';
 
@@ -96,8 +97,13 @@ function renderHeader(pathname: string): void {
   const fresh = fragment.querySelector('header');
   const old = document.getElementById('app-header');
   if (!fresh || !old) return;
+  // Keep what was typed in the search box when the header changes under it.
+  const typed = old.querySelector<HTMLInputElement>('#search-field')?.value;
   old.replaceWith(fresh);
   initComponents(fresh.parentElement ?? document);
+  const input = fresh.querySelector<HTMLInputElement>('#search-field');
+  if (input && typed) input.value = typed;
+  attachHeaderSearch(fresh, (to) => navigate(to));
 }
 
 function allowed(access: Access, who: Member | null): 'ok' | 401 | 403 {

@@ -23,6 +23,7 @@ import { deleteWatchedWordPage, watchedWordPage, watchedWordsPage } from './page
 import { reasonsPage } from './pages/admin/reasons';
 import { spaceAdminPage, spacesAdminPage } from './pages/admin/spaces';
 import { tagsAdminPage } from './pages/admin/tags';
+import { searchPage } from './pages/search';
 
 export type Access = 'anyone' | 'signed-in' | 'moderator' | 'admin';
 
@@ -83,4 +84,6 @@ export const routes: AppRoute[] = [
   { path: '/admin/spaces', access: 'admin', page: spacesAdminPage },
   { path: '/admin/spaces/:slug', access: 'admin', page: spaceAdminPage },
   { path: '/admin/tags', access: 'admin', page: tagsAdminPage },
+  // Published guidance is public; the API decides what else each searcher may see.
+  { path: '/search', access: 'anyone', page: searchPage },
 ];
