@@ -132,7 +132,7 @@ describe('search state in the address', () => {
 
   it('asks the API for only what is set', () => {
     const s = parseSearchState(new URLSearchParams('q=x&type=resource&topic=a&topic=b&sort=newest'));
-    expect(apiQuery(s, 10)).toEqual({ q: 'x', limit: 10, type: 'resource', topic: ['a', 'b'], sort: 'newest' });
+    expect(apiQuery(s, 10)).toEqual({ q: 'x', limit: 10, type: ['resource'], topic: ['a', 'b'], sort: 'newest' });
   });
 
   it('takes the filter form as a new search from page one', () => {
@@ -155,7 +155,7 @@ describe('search state in the address', () => {
   it('links only within the app', () => {
     expect(safeHref('/threads/3')).toBe('/threads/3');
     for (const bad of ['//evil.example', 'https://evil.example', 'javascript:alert(1)', '/\\evil', '']) expect(safeHref(bad)).toBeNull();
-    expect(suggestionHref({ type: 'thread', title: 'A title', url: 'javascript:alert(1)' })).toBe('/search?q=A+title');
+    expect(suggestionHref({ type: 'thread', id: 1, title: 'A title', url: 'javascript:alert(1)' })).toBe('/search?q=A+title');
   });
 
   it('pages with previous and next links', () => {

@@ -1269,7 +1269,7 @@ export interface paths {
             cookie?: never;
         };
         /** Titles starting with what has been typed. */
-        get: operations["suggest"];
+        get: operations["searchSuggest"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2204,23 +2204,18 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        /** FacetCount */
-        FacetCount: {
-            value: string;
-            /** Format: int64 */
-            count: number;
-        };
         /** SearchFacets */
         SearchFacets: {
-            type: components["schemas"]["FacetCount"][];
-            kind: components["schemas"]["FacetCount"][];
-            topic: components["schemas"]["FacetCount"][];
-            region: components["schemas"]["FacetCount"][];
+            type: components["schemas"]["FacetValue"][];
+            kind: components["schemas"]["FacetValue"][];
+            topic: components["schemas"]["FacetValue"][];
+            region: components["schemas"]["FacetValue"][];
         };
         /** SearchHit */
         SearchHit: {
-            type: string;
-            id: string;
+            type: components["schemas"]["HitType"];
+            /** Format: int64 */
+            id: number;
             slug?: string;
             title: string;
             url: string;
@@ -2232,31 +2227,42 @@ export interface components {
             regions: string[];
             space?: string;
             /** Format: date-time */
-            published_at?: string;
-            attachment_name?: string;
+            published_at: string;
             /** Format: int64 */
             page?: number;
+            attachment_title?: string;
         };
-        /** SearchResults */
-        SearchResults: {
+        /** @enum {string} */
+        HitType: "resource" | "thread" | "post" | "collection";
+        /** FacetValue */
+        FacetValue: {
+            value: string;
+            /** Format: uint64 */
+            count: number;
+        };
+        /** SearchResponse */
+        SearchResponse: {
             hits: components["schemas"]["SearchHit"][];
-            /** Format: int64 */
+            /** Format: uint64 */
             total: number;
             facets: components["schemas"]["SearchFacets"];
             did_you_mean?: string;
-            /** Format: int64 */
+            /** Format: uint64 */
             took_ms: number;
             next_cursor?: string;
         };
-        /** SearchSuggestion */
-        SearchSuggestion: {
-            type: string;
+        /** SuggestItem */
+        SuggestItem: {
+            type: components["schemas"]["HitType"];
+            /** Format: int64 */
+            id: number;
+            slug?: string;
             title: string;
             url: string;
         };
-        /** SearchSuggestions */
-        SearchSuggestions: {
-            items: components["schemas"]["SearchSuggestion"][];
+        /** SuggestResponse */
+        SuggestResponse: {
+            items: components["schemas"]["SuggestItem"][];
         };
     };
     responses: never;
@@ -11986,9 +11992,9 @@ export interface operations {
     };
     search: {
         parameters: {
-            query: {
-                q: string;
-                type?: string;
+            query?: {
+                q?: string;
+                type?: string[];
                 kind?: string[];
                 topic?: string[];
                 region?: string[];
@@ -12010,7 +12016,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["SearchResults"];
+                    "application/json; charset=utf-8": components["schemas"]["SearchResponse"];
                 };
             };
             /** @description The request is malformed. */
@@ -12106,10 +12112,10 @@ export interface operations {
             };
         };
     };
-    suggest: {
+    searchSuggest: {
         parameters: {
-            query: {
-                q: string;
+            query?: {
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -12122,7 +12128,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json; charset=utf-8": components["schemas"]["SearchSuggestions"];
+                    "application/json; charset=utf-8": components["schemas"]["SuggestResponse"];
                 };
             };
             /** @description The request is malformed. */

@@ -22,6 +22,8 @@ export function searchTitle(state: SearchState): string {
 interface View {
   state: SearchState;
   results: SearchResults | null;
+  /** Counts for the type tabs: the facets narrow with the type chosen, so these come from the search without it. */
+  typeCounts: FacetCount[];
   errors: FormErrors;
   /** What the live region says: empty while a search is running, so each answer is news. */
   status: string;
@@ -50,7 +52,7 @@ function view(v: View, handlers: { search: (e: Event) => void; filter: (e: Event
   return html`${errorSummary(v.errors)} ${heading} ${searchForm(state, v.errors, handlers.search)}
     <p class="nhsuk-body app-search__count" role="status" aria-live="polite" aria-atomic="true">${v.status}</p>
     ${state.q && results
-      ? html`${didYouMean(state, results.did_you_mean)} ${typeTabs(state, results.facets.type)}
+      ? html`${didYouMean(state, results.did_you_mean)} ${typeTabs(state, v.typeCounts)}
           <div class="nhsuk-grid-row">
             <div class="nhsuk-grid-column-one-third">${filterForm(state, facets, v.names, handlers.filter)}</div>
             <div class="nhsuk-grid-column-two-thirds">
@@ -85,6 +87,7 @@ export async function searchPage(ctx: PageContext): Promise<void> {
   let v: View = {
     state,
     results: null,
+    typeCounts: [],
     errors: NO_ERRORS,
     status: '',
     names: (facet, value) => (facet === 'kind' ? (KIND_NAMES[value] ?? readableSlug(value)) : readableSlug(value)),
@@ -116,8 +119,9 @@ export async function searchPage(ctx: PageContext): Promise<void> {
   if (!state.q) return;
 
   const member = ctx.member;
-  const [res, meta, spaces] = await Promise.all([
+  const [res, allTypes, meta, spaces] = await Promise.all([
     call(api.GET('/search', { params: { query: apiQuery(state, PAGE_SIZE) } })),
+    state.type ? call(api.GET('/search', { params: { query: apiQuery({ ...state, type: null, cursors: [] }, 1) } })) : null,
     loadMeta(),
     member?.status === 'active' ? loadSpaces() : Promise.resolve(null),
   ]);
@@ -135,6 +139,7 @@ export async function searchPage(ctx: PageContext): Promise<void> {
   v = {
     ...v,
     results: res.data,
+    typeCounts: allTypes?.ok ? allTypes.data.facets.type : res.data.facets.type,
     status: resultCountText(res.data.total, state.q),
     names: namer(meta, spaces),
     spaceName: (slug) => {

@@ -144,9 +144,9 @@ export function resultItem(hit: SearchHit, name: Namer, spaceName: (slug: string
       <strong class="nhsuk-tag nhsuk-tag--grey">${TYPE_NAMES[hit.type] ?? readableSlug(hit.type)}</strong>
       ${kind && hit.type === 'resource' ? html`<strong class="nhsuk-tag nhsuk-tag--blue">${kind}</strong>` : nothing}
     </p>
-    ${hit.attachment_name
+    ${hit.attachment_title
       ? html`<p class="nhsuk-body-s app-search-result__attachment">
-          In the attachment <span class="app-search-result__file">${hit.attachment_name}</span>${hit.page ? `, page ${hit.page}` : ''}
+          In the attachment <span class="app-search-result__file">${hit.attachment_title}</span>${hit.page ? `, page ${hit.page}` : ''}
         </p>`
       : nothing}
     <p class="nhsuk-body-s app-search-result__meta">${hitMeta(hit, name, spaceName)}</p>

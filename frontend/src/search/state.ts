@@ -131,7 +131,7 @@ export function apiQuery(state: SearchState, limit: number) {
   return {
     q: state.q,
     limit,
-    ...(state.type ? { type: state.type } : {}),
+    ...(state.type ? { type: [state.type] } : {}),
     ...(state.kind.length ? { kind: state.kind } : {}),
     ...(state.topic.length ? { topic: state.topic } : {}),
     ...(state.region.length ? { region: state.region } : {}),
@@ -140,7 +140,7 @@ export function apiQuery(state: SearchState, limit: number) {
   };
 }
 
-/** "1 result", "20 results" and, past the first page, where this page sits. */
+/** "1 result", "1,024 results for AMHP". */
 export function resultCountText(total: number, q: string): string {
   const n = total === 1 ? '1 result' : `${total.toLocaleString('en-GB')} results`;
   return q ? `${n} for ${q}` : n;
