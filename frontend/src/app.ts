@@ -98,12 +98,14 @@ function renderHeader(pathname: string): void {
   const old = document.getElementById('app-header');
   if (!fresh || !old) return;
   // Keep what was typed in the search box when the header changes under it.
-  const typed = old.querySelector<HTMLInputElement>('#search-field')?.value;
+  const oldInput = old.querySelector<HTMLInputElement>('#search-field');
+  const typing = !!oldInput && document.activeElement === oldInput;
   old.replaceWith(fresh);
   initComponents(fresh.parentElement ?? document);
   const input = fresh.querySelector<HTMLInputElement>('#search-field');
-  if (input && typed) input.value = typed;
+  if (input && oldInput?.value) input.value = oldInput.value;
   attachHeaderSearch(fresh, (to) => navigate(to));
+  if (typing) input?.focus();
 }
 
 function allowed(access: Access, who: Member | null): 'ok' | 401 | 403 {
