@@ -17,7 +17,7 @@ import {
   withType,
 } from '../src/search/state';
 import { attachCombobox, ComboboxModel, suggestionStatusText } from '../src/search/combobox';
-import { suggestionHref } from '../src/search/header';
+import { distinctSuggestions, suggestionHref } from '../src/search/header';
 import { facetOptions, pagination, safeHref } from '../src/search/results';
 
 // The shared list beside the repository (the tests run in frontend/); `\n` in it stands for a newline.
@@ -156,6 +156,13 @@ describe('search state in the address', () => {
     expect(safeHref('/threads/3')).toBe('/threads/3');
     for (const bad of ['//evil.example', 'https://evil.example', 'javascript:alert(1)', '/\\evil', '']) expect(safeHref(bad)).toBeNull();
     expect(suggestionHref({ type: 'thread', id: 1, title: 'A title', url: 'javascript:alert(1)' })).toBe('/search?q=A+title');
+  });
+
+  it('offers a thread once, not again as its first post', () => {
+    const post = { type: 'post' as const, id: 5, title: 'Rota', url: '/threads/3#post-5' };
+    const thread = { type: 'thread' as const, id: 3, title: 'Rota', url: '/threads/3' };
+    const other = { type: 'resource' as const, id: 1, title: 'Rota', url: '/library/rota' };
+    expect(distinctSuggestions([post, other, thread])).toEqual([thread, other]);
   });
 
   it('pages with previous and next links', () => {

@@ -18,6 +18,21 @@ export function suggestionText(s: SearchSuggestion): string {
   return type ? `${s.title} (${type})` : s.title;
 }
 
+/**
+ * One suggestion per title and page: a thread's first post carries the thread's title, and
+ * would otherwise be offered beside the thread itself. The thread (not the post) is kept.
+ */
+export function distinctSuggestions(items: SearchSuggestion[]): SearchSuggestion[] {
+  const out: SearchSuggestion[] = [];
+  for (const s of items) {
+    const key = (x: SearchSuggestion) => `${x.title}\u0000${x.url.split('#')[0]}`;
+    const at = out.findIndex((o) => key(o) === key(s));
+    if (at < 0) out.push(s);
+    else if (out[at].type === 'post' && s.type !== 'post') out[at] = s;
+  }
+  return out;
+}
+
 /** A suggestion's address, kept within the app: anything else becomes a search for its title. */
 export function suggestionHref(s: SearchSuggestion): string {
   if (s.url.startsWith('/') && !s.url.startsWith('//') && !s.url.startsWith('/\\')) return s.url;
@@ -37,7 +52,7 @@ export function attachHeaderSearch(header: HTMLElement, navigate: (to: string) =
     text: suggestionText,
     async fetch(q) {
       const res = await call(api.GET('/search/suggest', { params: { query: { q } } }));
-      return res.ok ? res.data.items.slice(0, MAX_SUGGESTIONS) : [];
+      return res.ok ? distinctSuggestions(res.data.items).slice(0, MAX_SUGGESTIONS) : [];
     },
     choose(s) {
       input.value = '';
