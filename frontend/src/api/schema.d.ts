@@ -1251,7 +1251,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Searches guidance, toolkits, collections and discussions the viewer may see. */
+        /**
+         * Search the library and the forum. `q` understands words, "phrases", -exclusion and OR;
+         *     acronyms are expanded both ways and small typos are forgiven. Anyone may search:
+         *     signed-out visitors find published library pages, members the forum too. Filters take
+         *     repeated parameters or comma-separated lists.
+         */
         get: operations["search"];
         put?: never;
         post?: never;
@@ -1268,9 +1273,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Titles starting with what has been typed. */
+        /**
+         * Titles starting with what has been typed (the last word may be partly typed), for
+         *     search-as-you-type; only what you may see.
+         */
         get: operations["searchSuggest"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/glossary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The acronym glossary search expands queries with (admins). */
+        get: operations["getGlossary"];
+        /**
+         * Replace the glossary (admins). Takes effect at once, without reindexing. Each line is
+         *     one concept with at least two forms separated by `|`; `#` starts a comment.
+         */
+        put: operations["putGlossary"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1452,6 +1481,12 @@ export interface components {
         EmailRequest: {
             email: string;
         };
+        /** FacetValue */
+        FacetValue: {
+            value: string;
+            /** Format: uint64 */
+            count: number;
+        };
         /**
          * FieldError
          * @description A field that failed validation, with the message to show beside it.
@@ -1482,6 +1517,28 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        /** GlossaryConcept */
+        GlossaryConcept: {
+            /** @description The forms that mean the same thing, as written (the first is usually the acronym). */
+            forms: string[];
+        };
+        /** GlossaryUpdate */
+        GlossaryUpdate: {
+            /** @description The whole glossary: one concept a line, forms separated by `|`. */
+            text: string;
+            /** @description Why it changed (kept in the audit log). */
+            reason?: string;
+        };
+        /** GlossaryView */
+        GlossaryView: {
+            /** @description The glossary in use: one concept a line, forms separated by `|`, `#` starts a comment. */
+            text: string;
+            /** @description False while the shipped glossary is in use unchanged. */
+            customised: boolean;
+            concepts: components["schemas"]["GlossaryConcept"][];
+            /** @description The glossary shipped with this version, to compare with or go back to. */
+            default_text: string;
+        };
         /** HelpfulState */
         HelpfulState: {
             /** Format: int64 */
@@ -1490,6 +1547,8 @@ export interface components {
             helpful_count: number;
             viewer_found_helpful: boolean;
         };
+        /** @enum {string} */
+        HitType: "resource" | "thread" | "post" | "collection";
         /**
          * @description What a queue item asks of a moderator.
          * @enum {string}
@@ -1932,6 +1991,71 @@ export interface components {
         };
         /** @enum {string} */
         RuleAction: "block" | "hold" | "flag";
+        /**
+         * SearchFacets
+         * @description Counts over everything the search matched that you may see, not just this page.
+         */
+        SearchFacets: {
+            type: components["schemas"]["FacetValue"][];
+            kind: components["schemas"]["FacetValue"][];
+            topic: components["schemas"]["FacetValue"][];
+            region: components["schemas"]["FacetValue"][];
+        };
+        /** SearchHit */
+        SearchHit: {
+            type: components["schemas"]["HitType"];
+            /**
+             * Format: int64
+             * @description The resource's, collection's, thread's or post's id.
+             */
+            id: number;
+            /** @description Resources and collections. */
+            slug?: string;
+            /** @description Plain text: escape it when showing it. */
+            title: string;
+            /**
+             * @description The app's page for it: /library/{slug}, /collections/{slug}, /threads/{id} or
+             *     /threads/{id}#post-{id}.
+             */
+            url: string;
+            /** @description HTML whose only markup is `<mark>` around the matched words; all text is escaped. */
+            snippet: string;
+            /** Format: float */
+            score: number;
+            /** @description A resource's kind (guidance, toolkit, ...) or a thread's (discussion, question). */
+            kind?: string;
+            /** @description Topic slugs. */
+            topics: string[];
+            /** @description Region slugs. */
+            regions: string[];
+            /** @description The forum space (slug) of a thread or post. */
+            space?: string;
+            /** Format: date-time */
+            published_at: string;
+            /**
+             * Format: uint32
+             * @description The page of the attachment the snippet came from (from 1), when it came from one.
+             */
+            page?: number;
+            /** @description The title of that attachment. */
+            attachment_title?: string;
+        };
+        /** SearchResponse */
+        SearchResponse: {
+            hits: components["schemas"]["SearchHit"][];
+            /**
+             * Format: uint64
+             * @description Matches in all (that you may see).
+             */
+            total: number;
+            facets: components["schemas"]["SearchFacets"];
+            /** @description A respelt query to offer when there were few or no results. */
+            did_you_mean?: string;
+            /** Format: uint64 */
+            took_ms: number;
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            next_cursor?: string;
+        };
         /** SessionInfo */
         SessionInfo: {
             id: string;
@@ -2033,6 +2157,19 @@ export interface components {
         SpaceRef: {
             slug: string;
             name: string;
+        };
+        /** SuggestItem */
+        SuggestItem: {
+            type: components["schemas"]["HitType"];
+            /** Format: int64 */
+            id: number;
+            slug?: string;
+            title: string;
+            url: string;
+        };
+        /** SuggestResponse */
+        SuggestResponse: {
+            items: components["schemas"]["SuggestItem"][];
         };
         /** Suspension */
         Suspension: {
@@ -2203,66 +2340,6 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
-        };
-        /** SearchFacets */
-        SearchFacets: {
-            type: components["schemas"]["FacetValue"][];
-            kind: components["schemas"]["FacetValue"][];
-            topic: components["schemas"]["FacetValue"][];
-            region: components["schemas"]["FacetValue"][];
-        };
-        /** SearchHit */
-        SearchHit: {
-            type: components["schemas"]["HitType"];
-            /** Format: int64 */
-            id: number;
-            slug?: string;
-            title: string;
-            url: string;
-            snippet: string;
-            /** Format: float */
-            score: number;
-            kind?: string;
-            topics: string[];
-            regions: string[];
-            space?: string;
-            /** Format: date-time */
-            published_at: string;
-            /** Format: int64 */
-            page?: number;
-            attachment_title?: string;
-        };
-        /** @enum {string} */
-        HitType: "resource" | "thread" | "post" | "collection";
-        /** FacetValue */
-        FacetValue: {
-            value: string;
-            /** Format: uint64 */
-            count: number;
-        };
-        /** SearchResponse */
-        SearchResponse: {
-            hits: components["schemas"]["SearchHit"][];
-            /** Format: uint64 */
-            total: number;
-            facets: components["schemas"]["SearchFacets"];
-            did_you_mean?: string;
-            /** Format: uint64 */
-            took_ms: number;
-            next_cursor?: string;
-        };
-        /** SuggestItem */
-        SuggestItem: {
-            type: components["schemas"]["HitType"];
-            /** Format: int64 */
-            id: number;
-            slug?: string;
-            title: string;
-            url: string;
-        };
-        /** SuggestResponse */
-        SuggestResponse: {
-            items: components["schemas"]["SuggestItem"][];
         };
     };
     responses: never;
@@ -11992,15 +12069,16 @@ export interface operations {
     };
     search: {
         parameters: {
-            query?: {
+            query: {
                 q?: string;
-                type?: string[];
-                kind?: string[];
-                topic?: string[];
-                region?: string[];
-                tag?: string[];
+                type: string[];
+                kind: string[];
+                topic: string[];
+                region: string[];
+                tag: string[];
                 from?: string;
                 to?: string;
+                /** @description `relevance` (the default) or `newest`. */
                 sort?: string;
                 cursor?: string;
                 limit?: number;
@@ -12116,6 +12194,8 @@ export interface operations {
         parameters: {
             query?: {
                 q?: string;
+                /** @description At most 10 (the default). */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -12129,6 +12209,230 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["SuggestResponse"];
+                };
+            };
+            /** @description The request is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such thing (or not visible to you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Some fields are invalid; see `errors`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this depends on is not available. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGlossary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["GlossaryView"];
+                };
+            };
+            /** @description The request is malformed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in, or the credentials are wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but not allowed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such thing (or not visible to you). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Some fields are invalid; see `errors`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts; try again after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "RETRY-AFTER": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Something went wrong on our side. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A service this depends on is not available. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putGlossary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["GlossaryUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["GlossaryView"];
                 };
             };
             /** @description The request is malformed. */
