@@ -126,13 +126,13 @@ describe('search state in the address', () => {
     expect(searchPath(third)).toBe('/search?q=x&cursor=c1&cursor=c2');
     expect(previousPage(third)).toEqual(second);
     expect(previousPage(second)).toEqual(first);
-    expect(apiQuery(third, 20)).toEqual({ q: 'x', limit: 20, cursor: 'c2' });
-    expect(apiQuery(first, 20)).toEqual({ q: 'x', limit: 20 });
+    expect(apiQuery(third, 20)).toEqual({ q: 'x', limit: 20, type: [], kind: [], topic: [], region: [], tag: [], cursor: 'c2' });
+    expect(apiQuery(first, 20)).toEqual({ q: 'x', limit: 20, type: [], kind: [], topic: [], region: [], tag: [] });
   });
 
-  it('asks the API for only what is set', () => {
+  it('asks the API for what is set', () => {
     const s = parseSearchState(new URLSearchParams('q=x&type=resource&topic=a&topic=b&sort=newest'));
-    expect(apiQuery(s, 10)).toEqual({ q: 'x', limit: 10, type: ['resource'], topic: ['a', 'b'], sort: 'newest' });
+    expect(apiQuery(s, 10)).toEqual({ q: 'x', limit: 10, type: ['resource'], kind: [], topic: ['a', 'b'], region: [], tag: [], sort: 'newest' });
   });
 
   it('takes the filter form as a new search from page one', () => {

@@ -125,16 +125,17 @@ export function stateFromForm(data: FormData): SearchState {
   return parseSearchState(p);
 }
 
-/** The query for `GET /api/search`: only what is set. */
+/** The query for `GET /api/search` (an empty list is sent as nothing). */
 export function apiQuery(state: SearchState, limit: number) {
   const cursor = state.cursors[state.cursors.length - 1];
   return {
     q: state.q,
     limit,
-    ...(state.type ? { type: [state.type] } : {}),
-    ...(state.kind.length ? { kind: state.kind } : {}),
-    ...(state.topic.length ? { topic: state.topic } : {}),
-    ...(state.region.length ? { region: state.region } : {}),
+    type: state.type ? [state.type] : [],
+    kind: state.kind,
+    topic: state.topic,
+    region: state.region,
+    tag: [],
     ...(state.sort !== 'relevance' ? { sort: state.sort } : {}),
     ...(cursor ? { cursor } : {}),
   };
