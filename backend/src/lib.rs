@@ -15,6 +15,7 @@ pub mod model;
 pub mod moderation;
 pub mod notify;
 pub mod posting;
+pub mod search;
 pub mod server;
 pub mod state;
 pub mod validate;

@@ -44,7 +44,8 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at("/api/openapi.json", spec)
         .nest(
             "/api",
-            api.around(crate::auth::resolve_viewer)
+            api.around(nudge_search)
+                .around(crate::auth::resolve_viewer)
                 .around(check_origin)
                 .around(guard_body)
                 .with_if(!cors.is_empty(), cors_layer),
@@ -127,6 +128,18 @@ async fn wait_for_signal() {
         () = ctrl_c => {}
         () = term => {}
     }
+}
+
+/// After a request that may have changed searchable content, wakes the search follower here
+/// and, through Redis, on every replica: the outbox rows it wrote are then applied at once.
+async fn nudge_search<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let state = req.data::<AppState>().cloned();
+    let resp = next.call(req).await.map(IntoResponse::into_response);
+    if writes && let Some(state) = state {
+        state.search.nudge();
+    }
+    resp
 }
 
 #[handler]

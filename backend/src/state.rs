@@ -25,6 +25,8 @@ pub struct AppState {
     pub redis: Option<redis::aio::ConnectionManager>,
     /// Compiled watched-word rules, reloaded when they change.
     pub watched: crate::watched::RuleCache,
+    /// The search index, its follower and the glossary.
+    pub search: crate::search::SearchService,
 }
 
 impl AppState {
@@ -68,7 +70,15 @@ impl AppState {
         };
         let hasher = Hasher::new(config.argon2_concurrency)?;
         let mailer = Mailer::new(&config)?;
+        let search = crate::search::SearchService::start(
+            config.index_dir(),
+            db.clone(),
+            redis.clone(),
+            config.redis_url.clone(),
+            &config.redis_prefix,
+        )?;
         Ok(AppState {
+            search,
             metrics: Metrics::new()?,
             config,
             db,

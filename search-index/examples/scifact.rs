@@ -97,6 +97,7 @@ fn read_corpus(path: &Path) -> Result<Vec<SearchDoc>, BoxError> {
             title: field("title"),
             body: field("text"),
             extra_text: String::new(),
+                attachments: Vec::new(),
             tags: Vec::new(),
             kind: None,
             topics: Vec::new(),

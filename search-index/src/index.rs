@@ -10,7 +10,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::INDEX_FORMAT_VERSION;
 use crate::analysis;
 use crate::error::SearchError;
-use crate::schema::{self, Fields, NO_SPACE, SearchDoc, normalise_tag};
+use crate::schema::{self, Fields, NO_SPACE, PAGE_SEP, SearchDoc, normalise_tag};
 
 /// Memory for the writer's in-progress segments, shared by its threads.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
@@ -148,7 +148,7 @@ impl SearchIndex {
 
     /// The writer for this index. Only one may exist at a time, across processes too.
     pub fn indexer(&self) -> Result<Indexer, SearchError> {
-        let writer = self.index.writer(WRITER_HEAP_BYTES).map_err(|e| match e {
+        let writer = self.index.writer_with_num_threads(1, WRITER_HEAP_BYTES).map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => SearchError::WriterBusy,
             other => SearchError::Tantivy(other),
         })?;
@@ -222,7 +222,9 @@ impl Indexer {
         last_applied(&self.index)
     }
 
-    fn stage(&mut self, change: Change) -> Result<(), SearchError> {
+    /// Adds one change to the next commit without committing (for rebuilds that stream their
+    /// documents); [`Indexer::commit`] makes staged changes visible.
+    pub fn stage(&mut self, change: Change) -> Result<(), SearchError> {
         match change {
             Change::Upsert(doc) => {
                 validate(&doc)?;
@@ -238,7 +240,8 @@ impl Indexer {
         Ok(())
     }
 
-    fn commit(&mut self, last_outbox_id: i64) -> Result<(), SearchError> {
+    /// Commits everything staged with `last_outbox_id` as the payload, and reloads the reader.
+    pub fn commit(&mut self, last_outbox_id: i64) -> Result<(), SearchError> {
         let payload = encode_payload(last_outbox_id);
         let result = self.writer.prepare_commit().and_then(|mut prepared| {
             prepared.set_payload(&payload);
@@ -252,7 +255,8 @@ impl Indexer {
         Ok(())
     }
 
-    fn wait_for_merges(self) -> Result<(), SearchError> {
+    /// Waits for background merges to finish, then releases the writer.
+    pub fn wait_for_merges(self) -> Result<(), SearchError> {
         self.writer.wait_merging_threads()?;
         self.reader.reload()?;
         Ok(())
@@ -298,6 +302,23 @@ fn to_document(f: &Fields, doc: SearchDoc) -> TantivyDocument {
         d.add_text(f.all, text);
         d.add_text(f.plain, text);
     }
+    let mut page_budget = MAX_TEXT_BYTES;
+    for attachment in &doc.attachments {
+        for (n, page) in attachment.pages.iter().enumerate() {
+            if page_budget == 0 {
+                break;
+            }
+            let page = capped(page, page_budget);
+            page_budget -= page.len();
+            if page.trim().is_empty() {
+                continue;
+            }
+            d.add_text(f.all, page);
+            d.add_text(f.plain, page);
+            let title = attachment.title.replace(PAGE_SEP, " ");
+            d.add_text(f.pages, format!("{}{PAGE_SEP}{title}{PAGE_SEP}{page}", n + 1));
+        }
+    }
     d.add_text(f.title_plain, &doc.title);
     for tag in &doc.tags {
         let tag = normalise_tag(tag);
@@ -310,15 +331,21 @@ fn to_document(f: &Fields, doc: SearchDoc) -> TantivyDocument {
     }
     if let Some(kind) = doc.kind.as_deref().filter(|k| !k.is_empty()) {
         d.add_facet(f.kind_facet, Facet::from_path([kind]));
+        d.add_text(f.kind_stored, kind);
     }
     for topic in doc.topics.iter().filter(|t| !t.is_empty()) {
         d.add_facet(f.topic_facet, Facet::from_path([topic]));
+        d.add_text(f.topic_stored, topic);
     }
     for region in doc.regions.iter().filter(|r| !r.is_empty()) {
         d.add_facet(f.region_facet, Facet::from_path([region]));
+        d.add_text(f.region_stored, region);
     }
     d.add_text(f.audience, doc.visibility.audience.as_str());
     d.add_text(f.space, doc.visibility.space.as_deref().unwrap_or(NO_SPACE));
+    if let Some(owner) = doc.visibility.owner.as_deref().filter(|o| !o.is_empty()) {
+        d.add_text(f.owner, owner);
+    }
     d.add_i64(f.published_at, doc.published_at);
     d.add_text(f.url, &doc.url);
     if let Some(slug) = &doc.slug {

@@ -17,10 +17,10 @@ pub mod snippet;
 pub use error::SearchError;
 pub use glossary::{DEFAULT_GLOSSARY, Glossary, GlossaryError};
 pub use index::{Change, Indexer, SearchIndex};
-pub use schema::{Audience, DocType, SearchDoc, Visibility};
+pub use schema::{AttachmentText, Audience, DocType, SearchDoc, Visibility};
 pub use search::{
-    FacetCount, Facets, Hit, SearchRequest, SearchResults, Sort, Suggestion, ViewerScope,
+    MAX_LIMIT, MAX_OFFSET, FacetCount, Facets, Hit, SearchRequest, SearchResults, Sort, Suggestion, ViewerScope,
 };
 
 /// The version of the on-disk index layout; a change means a rebuild from the database.
-pub const INDEX_FORMAT_VERSION: u32 = 1;
+pub const INDEX_FORMAT_VERSION: u32 = 2;

@@ -76,6 +76,9 @@ pub struct Visibility {
     pub audience: Audience,
     /// A private space (group) the document belongs to; `None` for the open site.
     pub space: Option<String>,
+    /// Someone who may see the document whatever its audience and space (a draft's owner), as
+    /// the principal string the backend also puts in [`crate::ViewerScope::principal`].
+    pub owner: Option<String>,
 }
 
 impl Visibility {
@@ -83,8 +86,24 @@ impl Visibility {
         Visibility {
             audience: Audience::Public,
             space: None,
+            owner: None,
         }
     }
+
+    pub fn members() -> Self {
+        Visibility {
+            audience: Audience::Members,
+            space: None,
+            owner: None,
+        }
+    }
+}
+
+/// The extracted text of one attached file, page by page (page 1 first).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AttachmentText {
+    pub title: String,
+    pub pages: Vec<String>,
 }
 
 /// One searchable document, built by the backend from its database rows.
@@ -98,6 +117,8 @@ pub struct SearchDoc {
     pub body: String,
     /// Other searchable text: attachment text, summaries.
     pub extra_text: String,
+    /// Attached files' text: searchable, and snippets name the file and page they came from.
+    pub attachments: Vec<AttachmentText>,
     pub tags: Vec<String>,
     pub kind: Option<String>,
     pub topics: Vec<String>,
@@ -111,6 +132,8 @@ pub struct SearchDoc {
 
 /// The value indexed in the `space` field for documents outside any space.
 pub(crate) const NO_SPACE: &str = "\u{0}open";
+/// Separates the page number, the attachment title and the page text in a stored page.
+pub(crate) const PAGE_SEP: char = '\u{1f}';
 
 /// Handles on every field, resolved once from the schema.
 #[derive(Debug, Clone, Copy)]
@@ -129,6 +152,11 @@ pub(crate) struct Fields {
     pub region_facet: Field,
     pub audience: Field,
     pub space: Field,
+    pub owner: Field,
+    pub pages: Field,
+    pub kind_stored: Field,
+    pub topic_stored: Field,
+    pub region_stored: Field,
     pub published_at: Field,
     pub url: Field,
     pub slug: Field,
@@ -172,7 +200,14 @@ pub(crate) fn build() -> (Schema, Fields) {
         topic_facet: b.add_facet_field("topic_facet", FacetOptions::default()),
         region_facet: b.add_facet_field("region_facet", FacetOptions::default()),
         audience: b.add_text_field("audience", STRING),
-        space: b.add_text_field("space", STRING),
+        space: b.add_text_field("space", STRING | STORED),
+        owner: b.add_text_field("owner", STRING),
+        // "page<US>title<US>text" per attachment page, for snippets; searched through `all`.
+        pages: b.add_text_field("pages", STORED),
+        // The facet values again, stored, so the backend can correct counts for hits it drops.
+        kind_stored: b.add_text_field("kind_stored", STORED),
+        topic_stored: b.add_text_field("topic_stored", STORED),
+        region_stored: b.add_text_field("region_stored", STORED),
         published_at: b.add_i64_field(PUBLISHED_AT, INDEXED | FAST | STORED),
         url: b.add_text_field("url", STORED),
         slug: b.add_text_field("slug", STORED),

@@ -42,6 +42,9 @@ const MAX_FILTER_VALUES: usize = 50;
 pub struct ViewerScope {
     pub audiences: Vec<Audience>,
     pub spaces: Vec<String>,
+    /// The viewer as an owner (see [`crate::Visibility::owner`]): they also see documents they
+    /// own, whatever those documents' audience.
+    pub principal: Option<String>,
 }
 
 impl ViewerScope {
@@ -50,6 +53,7 @@ impl ViewerScope {
         ViewerScope {
             audiences: vec![Audience::Public],
             spaces: Vec::new(),
+            principal: None,
         }
     }
 
@@ -58,6 +62,7 @@ impl ViewerScope {
         ViewerScope {
             audiences: vec![Audience::Public, Audience::Members],
             spaces,
+            principal: None,
         }
     }
 
@@ -70,7 +75,14 @@ impl ViewerScope {
                 .filter(|a| *a <= highest)
                 .collect(),
             spaces,
+            principal: None,
         }
+    }
+
+    /// The same scope, also seeing documents owned by `principal`.
+    pub fn with_principal(mut self, principal: impl Into<String>) -> Self {
+        self.principal = Some(principal.into());
+        self
     }
 }
 
@@ -134,6 +146,15 @@ pub struct Hit {
     /// Safe HTML: escaped text with `<mark>` around matched words.
     pub snippet_html: String,
     pub score: f32,
+    /// The attachment page (from 1) the snippet came from, with the attachment's title.
+    pub page: Option<u32>,
+    pub attachment_title: Option<String>,
+    /// What the document was indexed with, as given in its [`crate::SearchDoc`].
+    pub kind: Option<String>,
+    pub topics: Vec<String>,
+    pub regions: Vec<String>,
+    pub space: Option<String>,
+    pub published_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,7 +225,23 @@ fn visibility_filters(f: &Fields, viewer: &ViewerScope) -> Vec<(Occur, Box<dyn Q
         .chain(viewer.spaces.iter().map(String::as_str))
         .map(|s| Term::from_field_text(f.space, s))
         .collect();
-    vec![filter(term_set(audiences)), filter(term_set(spaces))]
+    let scoped: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+        (Occur::Must, term_set(audiences)),
+        (Occur::Must, term_set(spaces)),
+    ]));
+    match viewer.principal.as_deref().filter(|p| !p.is_empty()) {
+        None => vec![filter(scoped)],
+        Some(principal) => {
+            let owned: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_field_text(f.owner, principal),
+                IndexRecordOption::Basic,
+            ));
+            vec![filter(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, scoped),
+                (Occur::Should, owned),
+            ])))]
+        }
+    }
 }
 
 fn request_filters(f: &Fields, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
@@ -265,6 +302,13 @@ fn facet_counts(counts: &FacetCounts) -> Vec<FacetCount> {
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
     out
+}
+
+fn stored_all(doc: &TantivyDocument, field: Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|v| v.as_str())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn stored_str(doc: &TantivyDocument, field: Field) -> Option<String> {
@@ -350,14 +394,26 @@ impl SearchIndex {
                 continue;
             };
             let body = stored_str(&doc, f.body).unwrap_or_default();
+            let pages = stored_all(&doc, f.pages);
+            let found = snippet::for_document(generator.as_ref(), &body, &pages);
             hits.push(Hit {
                 id: stored_str(&doc, f.id).unwrap_or_default(),
                 doc_type,
                 title: stored_str(&doc, f.title).unwrap_or_default(),
                 url: stored_str(&doc, f.url).unwrap_or_default(),
                 slug: stored_str(&doc, f.slug),
-                snippet_html: snippet::for_body(generator.as_ref(), &body),
+                snippet_html: found.html,
                 score,
+                page: found.page,
+                attachment_title: found.attachment_title,
+                kind: stored_str(&doc, f.kind_stored),
+                topics: stored_all(&doc, f.topic_stored),
+                regions: stored_all(&doc, f.region_stored),
+                space: stored_str(&doc, f.space).filter(|s| s != NO_SPACE),
+                published_at: doc
+                    .get_first(f.published_at)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or_default(),
             });
         }
 

@@ -44,15 +44,59 @@ pub(crate) fn to_html(snippet: &Snippet) -> String {
     html
 }
 
-/// The snippet for one document's body: the best matching fragment, or else its opening.
-pub(crate) fn for_body(generator: Option<&SnippetGenerator>, body: &str) -> String {
+/// A hit's snippet and, when it came from an attachment, where.
+pub(crate) struct Found {
+    pub html: String,
+    pub page: Option<u32>,
+    pub attachment_title: Option<String>,
+}
+
+/// Most attachment pages looked at for one snippet.
+const MAX_PAGES_SCANNED: usize = 500;
+
+/// The snippet for a document: the body's best fragment when a term matched there, else the
+/// attachment page with most matches (named by page and title), else the body's opening.
+pub(crate) fn for_document(
+    generator: Option<&SnippetGenerator>,
+    body: &str,
+    pages: &[String],
+) -> Found {
     if let Some(generator) = generator {
         let snippet = generator.snippet(body);
         if !snippet.highlighted().is_empty() {
-            return to_html(&snippet);
+            return Found {
+                html: to_html(&snippet),
+                page: None,
+                attachment_title: None,
+            };
+        }
+        let mut best: Option<(usize, Snippet, u32, &str)> = None;
+        for stored in pages.iter().take(MAX_PAGES_SCANNED) {
+            let mut parts = stored.splitn(3, crate::schema::PAGE_SEP);
+            let (Some(n), Some(title), Some(text)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let Ok(n) = n.parse::<u32>() else { continue };
+            let snippet = generator.snippet(text);
+            let marks = snippet.highlighted().len();
+            if marks > 0 && best.as_ref().is_none_or(|(m, ..)| marks > *m) {
+                best = Some((marks, snippet, n, title));
+            }
+        }
+        if let Some((_, snippet, n, title)) = best {
+            return Found {
+                html: to_html(&snippet),
+                page: Some(n),
+                attachment_title: Some(title.to_owned()),
+            };
         }
     }
-    lead(body)
+    Found {
+        html: lead(body),
+        page: None,
+        attachment_title: None,
+    }
 }
 
 fn lead(body: &str) -> String {

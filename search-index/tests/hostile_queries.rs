@@ -27,6 +27,7 @@ fn build() -> SearchIndex {
                 body: "Supervision, section 117 aftercare and the nearest relative. *:* a:(^"
                     .to_owned(),
                 extra_text: String::new(),
+                attachments: Vec::new(),
                 tags: vec!["rota".into()],
                 kind: None,
                 topics: vec!["Practice".into()],
@@ -38,6 +39,7 @@ fn build() -> SearchIndex {
                         Audience::Moderators
                     },
                     space: None,
+                    owner: None,
                 },
                 published_at: 1_700_000_000 + i,
                 url: format!("/p/{i}"),

@@ -13,6 +13,7 @@ fn doc(id: &str, title: &str, body: &str) -> SearchDoc {
         title: title.to_owned(),
         body: body.to_owned(),
         extra_text: String::new(),
+                attachments: Vec::new(),
         tags: Vec::new(),
         kind: None,
         topics: Vec::new(),

@@ -12,6 +12,7 @@ pub mod meta;
 pub mod moderation;
 pub mod notifications;
 pub mod posts;
+pub mod search;
 pub mod space_moderators;
 pub mod spaces;
 pub mod tags;
@@ -42,7 +43,11 @@ pub type Apis = (
     watching::WatchingApi,
     answers::AnswersApi,
     SpacesAndRules,
+    SearchApis,
 );
+
+/// Search and its glossary, as one entry for the same reason.
+type SearchApis = (search::SearchApi, search::GlossaryApi);
 
 /// The moderation queue, actions and log, as one entry so the tuple above stays within
 /// poem-openapi's limit of 16.
@@ -89,6 +94,7 @@ fn apis() -> Apis {
             watched_words::WatchedWordsApi,
             thread_edits::ThreadEditsApi,
         ),
+        (search::SearchApi, search::GlossaryApi),
     )
 }
 

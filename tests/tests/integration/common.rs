@@ -79,8 +79,9 @@ pub struct TestApp {
     pub client: TestClient<BoxEndpoint<'static, Response>>,
     pub state: AppState,
     pub db: Db,
-    _dir: tempfile::TempDir,
-    _pg: Option<PgDatabase>,
+    values: BTreeMap<String, String>,
+    _dir: std::sync::Arc<tempfile::TempDir>,
+    _pg: Option<std::sync::Arc<PgDatabase>>,
 }
 
 pub struct Builder {
@@ -95,7 +96,7 @@ impl Builder {
     }
 
     pub async fn build(self) -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
         let mut values = self.values;
         values.insert("DATA_DIR".into(), dir.path().display().to_string());
         values
@@ -115,10 +116,21 @@ impl Builder {
             Backend::Postgres => {
                 let pg = PgDatabase::create();
                 values.insert("DATABASE_URL".into(), pg.url.clone());
-                Some(pg)
+                Some(std::sync::Arc::new(pg))
             }
             Backend::Sqlite => None,
         };
+        TestApp::start(self.backend, values, dir, pg).await
+    }
+}
+
+impl TestApp {
+    async fn start(
+        backend: Backend,
+        values: BTreeMap<String, String>,
+        dir: std::sync::Arc<tempfile::TempDir>,
+        pg: Option<std::sync::Arc<PgDatabase>>,
+    ) -> TestApp {
         let config = Config::from_values(&values).unwrap();
         let db = {
             let url = config.database_url.clone();
@@ -141,13 +153,45 @@ impl Builder {
                 .boxed(),
         );
         TestApp {
-            _backend: self.backend,
+            _backend: backend,
             client,
             state,
             db,
+            values,
             _dir: dir,
             _pg: pg,
         }
+    }
+
+    /// Stops this instance (its search follower lets go of the index) and starts a new one
+    /// over the same DATA_DIR and database, as a restart does.
+    pub async fn restart(self) -> TestApp {
+        self.state.search.shutdown().await;
+        let TestApp {
+            _backend,
+            values,
+            _dir,
+            _pg,
+            ..
+        } = self;
+        TestApp::start(_backend, values, _dir, _pg).await
+    }
+
+    /// Another replica over the same database with its own DATA_DIR (PostgreSQL only), with
+    /// `extra` configuration.
+    pub async fn replica(&self, extra: &[(&str, &str)]) -> TestApp {
+        let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+        let mut values = self.values.clone();
+        values.insert("DATA_DIR".into(), dir.path().display().to_string());
+        for (k, v) in extra {
+            values.insert((*k).into(), (*v).into());
+        }
+        TestApp::start(self._backend, values, dir, self._pg.clone()).await
+    }
+
+    /// Where this instance keeps its index generations.
+    pub fn index_root(&self) -> std::path::PathBuf {
+        self.state.config.index_dir()
     }
 }
 

@@ -19,4 +19,5 @@ mod ops;
 mod post_source;
 mod posting_rules;
 mod redis_backed;
+mod search;
 mod spaces;
