@@ -391,6 +391,37 @@ describe('stored XSS payloads', { concurrency: false }, () => {
     });
   }
 
+  test('search results for a word in the payloads are safe for a member', async () => {
+    const person = member;
+    const page = person.page;
+    // The index follows writes within a second; wait until the payload threads are in it.
+    const deadline = Date.now() + 15_000;
+    let found = null;
+    while (Date.now() < deadline) {
+      const r = await apiCall(page, 'GET', '/search?q=alert&limit=20');
+      if (r.status === 200 && r.body.hits.length >= 10) {
+        found = r.body;
+        break;
+      }
+      await page.waitForTimeout(250);
+    }
+    assert.ok(found, 'the payload threads are found');
+    // axe once the results are in, by inspect().
+    await person.visit('/search?q=alert', 'Search results for alert', { axe: false });
+    await page.locator('.app-search-result').first().waitFor();
+    assert.equal(await page.locator('.app-search-result').count(), found.hits.length);
+    // Titles are shown as the text the API gave, snippets as text with only <mark> in them.
+    assert.deepEqual((await textsOf(page, '.app-search-result__title')).map(flat), found.hits.map((h) => flat(h.title)));
+    const snippetTags = await page.locator('.app-search-result__snippet *').evaluateAll((els) => els.map((e) => e.localName));
+    assert.ok(snippetTags.every((t) => t === 'mark'), `snippets hold only <mark>: ${snippetTags}`);
+    assert.ok(snippetTags.length > 0, 'the word is marked in the snippets');
+    await inspect(person, 'search results for a word in the payloads', {
+      html: [],
+      text: ['.app-search-result__title', '.app-search-result__snippet', '.app-search-result__meta'],
+      area: '.app-search-results',
+    });
+  });
+
   const QUEUE_TEXT = ['.app-queue__item h2', '.app-queue__item .nhsuk-summary-list__value', '.app-queue__kind', '.app-findings li', '.app-flags li', '.app-appeal-text'];
 
   /** Calls the API as each account in turn, signed in on `page`: [{ login, patch, reply }]. */

@@ -10,6 +10,7 @@ import { canAdminister, canCurate, canModerate } from './nav';
 import { cantSeePage, notFoundPage } from './pages/errors';
 import { setUnreadNotifications } from './nav';
 import { NOTIFICATIONS_CHANGED } from './pages/notifications';
+import { attachHeaderSearch } from './search/header';
 
 export const SERVICE_NAME = 'Partners in Practice';
 
@@ -96,8 +97,15 @@ function renderHeader(pathname: string): void {
   const fresh = fragment.querySelector('header');
   const old = document.getElementById('app-header');
   if (!fresh || !old) return;
+  // Keep what was typed in the search box when the header changes under it.
+  const oldInput = old.querySelector<HTMLInputElement>('#search-field');
+  const typing = !!oldInput && document.activeElement === oldInput;
   old.replaceWith(fresh);
   initComponents(fresh.parentElement ?? document);
+  const input = fresh.querySelector<HTMLInputElement>('#search-field');
+  if (input && oldInput?.value) input.value = oldInput.value;
+  attachHeaderSearch(fresh, (to) => navigate(to));
+  if (typing) input?.focus();
 }
 
 function allowed(access: Access, who: Member | null): 'ok' | 401 | 403 {

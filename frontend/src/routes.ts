@@ -31,6 +31,7 @@ import { collectionEditorPage, collectionPage } from './pages/library/collection
 import { attachmentsPage } from './pages/library/attachments';
 import { myPracticeExamplesPage, newPracticeExamplePage, practiceExamplePage } from './pages/practice-examples/index';
 import { curationDashboardPage, reviewPracticeExamplePage } from './pages/curation/index';
+import { searchPage } from './pages/search';
 
 export type Access = 'anyone' | 'signed-in' | 'curator' | 'moderator' | 'admin';
 
@@ -107,4 +108,6 @@ export const routes: AppRoute[] = [
   { path: '/practice-examples/:id', access: 'signed-in', page: practiceExamplePage },
   { path: '/curation', access: 'curator', page: curationDashboardPage },
   { path: '/curation/practice-examples/:id', access: 'curator', page: reviewPracticeExamplePage },
+  // Published guidance is public; the API decides what else each searcher may see.
+  { path: '/search', access: 'anyone', page: searchPage },
 ];

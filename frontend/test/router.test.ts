@@ -34,7 +34,8 @@ describe('matchRoute', () => {
     expect(access('/admin/audit')).toBe('admin');
     expect(access('/admin/outbox')).toBe('admin');
     expect(access('/admin/settings')).toBe('admin');
-    expect(matchRoute(routes, '/search')).toBeNull();
+    expect(access('/search')).toBe('anyone');
+    expect(matchRoute(routes, '/nowhere')).toBeNull();
   });
 
   it('routes the forum pages to members, with their parameters', () => {

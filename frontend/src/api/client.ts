@@ -20,6 +20,10 @@ export type PostView = Schemas['PostView'];
 export type CaseFinding = Schemas['CaseFinding'];
 export type Revision = Schemas['Revision'];
 export type ActivityFeed = Schemas['ActivityFeed'];
+export type SearchResults = Schemas['SearchResponse'];
+export type SearchHit = Schemas['SearchHit'];
+export type FacetCount = Schemas['FacetValue'];
+export type SearchSuggestion = Schemas['SuggestItem'];
 
 export const api = createClient<paths>({
   baseUrl: '/api',
