@@ -110,10 +110,10 @@ impl SearchService {
                 redis: redis.map(|c| (c, channel.clone())),
             }),
         };
-        if let Ok(mut conn) = db.get() {
-            if let Err(e) = service.reload_glossary(&mut conn) {
-                tracing::warn!(error = %e, "loading the search glossary");
-            }
+        if let Ok(mut conn) = db.get()
+            && let Err(e) = service.reload_glossary(&mut conn)
+        {
+            tracing::warn!(error = %e, "loading the search glossary");
         }
         let handle = tokio::spawn(follower::run(
             service.clone(),

@@ -58,24 +58,6 @@ fn write_pdf(dir: &Path, name: &str, text: &str) {
     std::fs::write(path, backend::files::sample::pdf(&[text])).unwrap();
 }
 
-async fn attachments(app: &TestApp, slug: &str) -> Vec<(String, i32, String)> {
-    let (db, slug) = (app.db.clone(), slug.to_owned());
-    tokio::task::spawn_blocking(move || {
-        use backend::db::schema::{attachment_versions as v, attachments as a, resources as r};
-        let mut rows: Vec<(String, i32, String)> = v::table
-            .inner_join(a::table.on(a::id.eq(v::attachment_id)))
-            .inner_join(r::table.on(r::id.eq(a::resource_id)))
-            .filter(r::slug.eq(slug))
-            .select((v::file_name, v::version, v::extract_status))
-            .load(&mut db.get().unwrap())
-            .unwrap();
-        rows.sort();
-        rows
-    })
-    .await
-    .unwrap()
-}
-
 async fn setup(backend: Backend) -> (TestApp, User) {
     let app = TestApp::new(backend).await;
     app.create_member("curator@example.org", "Cora Curator", "curator")
