@@ -170,8 +170,14 @@ async fn readyz(state: Data<&AppState>, req: &Request) -> Response {
             checks.insert("database".into(), "unavailable".into())
         }
     };
-    let index = state.config.index_dir();
-    if index.is_dir() && std::fs::metadata(&index).is_ok_and(|m| !m.permissions().readonly()) {
+    // The live index generation's directory must be there (while a rebuild at start runs, the
+    // index root), and the root writable.
+    let root = state.search.root();
+    let live = match state.search.generation() {
+        Some(generation) => root.join(generation),
+        None => root.to_path_buf(),
+    };
+    if live.is_dir() && std::fs::metadata(root).is_ok_and(|m| !m.permissions().readonly()) {
         checks.insert("index".into(), "ok".into());
     } else {
         ready = false;

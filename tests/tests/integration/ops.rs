@@ -36,7 +36,9 @@ async fn health_readiness_and_metrics_answer() {
         );
         assert!(text.contains("http_request_duration_seconds_bucket"));
         assert!(text.contains(r#"db_pool_connections{state="max"} 4"#));
-        // Readiness follows the index directory.
+        // Readiness follows the live index's directory (the follower is stopped first, so it
+        // neither writes into the directory while it goes nor rebuilds it).
+        app.state.search.shutdown().await;
         std::fs::remove_dir_all(app.state.config.index_dir()).unwrap();
         assert_eq!(app.get("/readyz", None).await.status, 503);
     }
