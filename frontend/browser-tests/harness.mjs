@@ -97,7 +97,7 @@ export class App {
 
   /** A separate browser profile (its own cookies) for one person. */
   async person() {
-    const context = await this.browser.newContext({ baseURL: this.baseUrl });
+    const context = await this.browser.newContext({ baseURL: this.baseUrl, viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const person = new Person(this, context, page);
     await person.watchCsp();
@@ -182,12 +182,18 @@ export class Person {
     await this.page.getByLabel('Password', { exact: true }).fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
     await this.page.waitForURL((u) => u.pathname === '/');
-    await this.page.getByRole('link', { name: 'Sign out' }).waitFor();
+    // With many links the header may move Sign out under its "More" menu: present is enough.
+    await this.page.locator('#app-header a[href="/sign-out"]').first().waitFor({ state: 'attached' });
     await this.settled();
   }
 
   async signOut() {
-    await this.page.getByRole('link', { name: 'Sign out' }).click();
+    const link = this.page.locator('#app-header a[href="/sign-out"]').first();
+    if (!(await link.isVisible())) {
+      // The header's "More" menu holds the links that don't fit: open it first.
+      await this.page.locator('#app-header .nhsuk-header__menu-toggle').click();
+    }
+    await link.click();
     await this.page.getByRole('heading', { level: 1, name: 'You have signed out' }).waitFor();
     await this.settled('You have signed out');
   }

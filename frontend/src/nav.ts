@@ -67,7 +67,8 @@ export function navLinks(member: Member | null): NavLink[] {
   if (canModerate(member) || moderatesSomeSpace(member)) links.push({ href: '/moderation/queue', text: 'Review queue' });
   // Moderators reach the log from the review queue; the header has room for only so many links.
   if (member.status === 'active' && !canModerate(member)) links.push({ href: '/moderation/log', text: 'Moderation log' });
-  if (canCurate(member)) links.push({ href: '/curation', text: 'Curation' });
+  // Admins reach curation from the administration page, to keep the header within its room.
+  if (canCurate(member) && !canAdminister(member)) links.push({ href: '/curation', text: 'Curation' });
   // The audit log, settings and the other admin pages are listed on the administration page.
   if (canAdminister(member)) links.push({ href: '/admin', text: 'Administration' });
   links.push({ href: '/sign-out', text: 'Sign out' });

@@ -11,6 +11,7 @@ const PAGES: [string, string, string][] = [
   ['/moderation/log', 'Moderation log', 'Every moderation decision and action, with its reason.'],
   ['/admin/audit', 'Audit log', 'Every account and moderation event.'],
   ['/admin/outbox', 'Mail outbox', 'The emails the service has sent.'],
+  ['/curation', 'Curation', 'The curator dashboard: drafts, resources in review, submitted practice examples, reviews due and broken links.'],
 ];
 
 export function adminPage(ctx: PageContext): void {
