@@ -112,7 +112,7 @@ const MEMBERS: &[DemoMember] = &[
 pub fn load(conn: &mut DbConn, public_url: &str) -> Result<Option<DemoReport>, DbError> {
     let members = load_members(conn)?;
     let library = if settings::get(conn, LIBRARY_LOADED_KEY)?.is_none() {
-        Some(conn.transaction::<_, DbError, _>(|c| {
+        Some(conn.write_transaction::<_, DbError, _>(|c| {
             let report = load_library(c, public_url)?;
             settings::put(c, LIBRARY_LOADED_KEY, "1")?;
             Ok(report)
@@ -143,7 +143,7 @@ fn load_members(conn: &mut DbConn) -> Result<Option<DemoReport>, DbError> {
     // Other demo accounts get passwords nobody knows; an admin can reset them.
     let other_hash =
         Hasher::hash_now(&crate::auth::random_token()).map_err(|e| DbError::Task(e.to_string()))?;
-    conn.transaction::<_, DbError, _>(|c| {
+    conn.write_transaction::<_, DbError, _>(|c| {
         let mut created_admin = false;
         if User::find_by_email(c, DEMO_ADMIN_EMAIL)?.is_none() {
             insert(

@@ -46,8 +46,8 @@ describe('library', { concurrency: false }, () => {
     await page.getByLabel('Summary').fill('What services can do for AMHPs after an assessment that went badly.');
     await page.getByLabel('Body').fill('Original guidance text.\n\nOffer a **debrief** within a week.');
     await page.locator('.app-preview strong', { hasText: 'debrief' }).waitFor();
-    await page.getByLabel('Topics').fill('amhp-practice');
-    await page.getByLabel('Regions (optional)').fill('london');
+    await page.getByRole('group', { name: 'Topics' }).getByLabel('AMHP practice').check();
+    await page.getByRole('group', { name: 'Regions (optional)' }).getByLabel('London').check();
     await page.getByLabel('Status').selectOption('published');
     await curator.axe('resource editor with a preview');
     await page.getByRole('button', { name: 'Add resource' }).click();

@@ -250,6 +250,36 @@ export function radiosField(o: ChoiceOptions): TemplateResult {
   </div>`;
 }
 
+export interface CheckboxesOptions {
+  id: string;
+  name: string;
+  label: string;
+  choices: Choice[];
+  values: string[];
+  hint?: string;
+  error?: string;
+}
+
+/** Checkboxes in a fieldset; the first box carries `id` so summary links land on it. */
+export function checkboxesField(o: CheckboxesOptions): TemplateResult {
+  const boxId = (i: number) => (i === 0 ? o.id : `${o.id}-${i + 1}`);
+  return html`<div class="nhsuk-form-group${o.error ? ' nhsuk-form-group--error' : ''}">
+    <fieldset class="nhsuk-fieldset" aria-describedby=${ifDefined(describedBy(o.id, o.hint, o.error))}>
+      <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">${o.label}</legend>
+      ${o.hint ? html`<div class="nhsuk-hint" id=${`${o.id}-hint`}>${o.hint}</div>` : nothing}
+      ${errorMessage(o.id, o.error)}
+      <div class="nhsuk-checkboxes nhsuk-checkboxes--small" data-module="nhsuk-checkboxes">
+        ${o.choices.map(
+          (c, i) => html`<div class="nhsuk-checkboxes__item">
+            <input class="nhsuk-checkboxes__input" id=${boxId(i)} name=${o.name} type="checkbox" value=${c.value} .checked=${live(o.values.includes(c.value))} />
+            <label class="nhsuk-label nhsuk-checkboxes__label" for=${boxId(i)}>${c.text}</label>
+          </div>`,
+        )}
+      </div>
+    </fieldset>
+  </div>`;
+}
+
 export function button(text: string, opts: { secondary?: boolean; warning?: boolean; disabled?: boolean } = {}): TemplateResult {
   const cls = `nhsuk-button${opts.secondary ? ' nhsuk-button--secondary' : ''}${opts.warning ? ' nhsuk-button--warning' : ''}`;
   return html`<button class=${cls} data-module="nhsuk-button" type="submit" ?disabled=${!!opts.disabled}>${text}</button>`;

@@ -257,9 +257,16 @@ pub(crate) fn edit_distance_for(word: &str) -> u8 {
 /// The scoring part of a search (`None` to browse everything) and the queries to exclude.
 pub(crate) type BuiltQuery = (Option<Box<dyn Query>>, Vec<Box<dyn Query>>);
 
+/// A word found in at least this many documents is taken as spelt as meant: it gets no typo
+/// matching, which would only add near neighbours at a fraction of its weight, and would cost
+/// most of the query's time. Rarer and unknown words get it.
+pub(crate) const KNOWN_WORD_DOCS: u64 = 5;
+
 pub(crate) struct Builder<'a> {
     fields: &'a Fields,
     stemmer: tantivy::tokenizer::TextAnalyzer,
+    /// How many documents hold a plain (unstemmed) word; `None` counts every word as unknown.
+    doc_freq: Option<&'a dyn Fn(&Term) -> u64>,
 }
 
 impl<'a> Builder<'a> {
@@ -267,7 +274,20 @@ impl<'a> Builder<'a> {
         Builder {
             fields,
             stemmer: stemmed_analyzer(),
+            doc_freq: None,
         }
+    }
+
+    /// Typo matching only for words fewer than [`KNOWN_WORD_DOCS`] documents hold.
+    pub(crate) fn with_doc_freq(mut self, doc_freq: &'a dyn Fn(&Term) -> u64) -> Self {
+        self.doc_freq = Some(doc_freq);
+        self
+    }
+
+    fn is_known(&self, word: &str) -> bool {
+        self.doc_freq.is_some_and(|df| {
+            df(&Term::from_field_text(self.fields.plain, word)) >= KNOWN_WORD_DOCS
+        })
     }
 
     fn stems(&mut self, words: &[String]) -> Vec<(usize, String)> {
@@ -318,7 +338,7 @@ impl<'a> Builder<'a> {
     fn word(&mut self, word: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
         let exact = self.exact(&[word.to_owned()]);
         let distance = edit_distance_for(word);
-        if !fuzzy || distance == 0 {
+        if !fuzzy || distance == 0 || self.is_known(word) {
             return exact;
         }
         // One clause per allowed distance, so a word one edit away outranks one two edits

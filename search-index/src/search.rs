@@ -328,7 +328,10 @@ impl SearchIndex {
         let f = &self.fields;
         let searcher = self.reader.searcher();
         let parsed = query::parse(&req.q);
-        let (positive, excluded) = Builder::new(f).build(&parsed, glossary);
+        let doc_freq = |term: &Term| searcher.doc_freq(term).unwrap_or(0);
+        let (positive, excluded) = Builder::new(f)
+            .with_doc_freq(&doc_freq)
+            .build(&parsed, glossary);
         let has_terms = positive.is_some();
 
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();

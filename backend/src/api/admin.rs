@@ -1,7 +1,6 @@
 //! Admin views: the audit log, the mail outbox, and settings.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
@@ -263,7 +262,7 @@ impl AdminApi {
         let updated = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     for (key, value) in &changes {
                         settings::put(c, key, value)?;
                         let mut entry =

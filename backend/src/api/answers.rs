@@ -1,6 +1,5 @@
 //! Marking posts helpful, and a question's accepted answer.
 
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -149,7 +148,7 @@ async fn set_helpful(
                     )));
                 }
             }
-            c.transaction::<_, DbError, _>(|c| {
+            c.write_transaction::<_, DbError, _>(|c| {
                 if helpful {
                     HelpfulMark::add(c, post_id, user.id)?;
                 } else {
@@ -254,7 +253,7 @@ async fn set_accepted(
                     )));
                 }
             }
-            c.transaction::<_, DbError, _>(|c| {
+            c.write_transaction::<_, DbError, _>(|c| {
                 Thread::set_accepted(c, thread.id, post_id)?;
                 if !own {
                     let action = if post_id.is_some() {

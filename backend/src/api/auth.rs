@@ -1,6 +1,5 @@
 //! Registration, e-mail verification, sign-in and sign-out, and password reset.
 
-use diesel::Connection as _;
 use poem::Request;
 use poem::web::Data;
 use poem::web::cookie::{Cookie, CookieJar, SameSite};
@@ -149,7 +148,7 @@ impl AuthApi {
                 if User::display_name_key_taken(c, &key, None)? {
                     return Ok(Err("display_name"));
                 }
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let at = now();
                     let user = User::insert(
                         c,
@@ -211,7 +210,7 @@ impl AuthApi {
         let status = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let at = now();
                     let Some(token) =
                         AccountToken::consume(c, &hash, TokenPurpose::VerifyEmail, at)?
@@ -300,7 +299,7 @@ impl AuthApi {
                     if user.status() != MemberStatus::Unverified {
                         return Ok(());
                     }
-                    c.transaction::<_, DbError, _>(|c| {
+                    c.write_transaction::<_, DbError, _>(|c| {
                         let at = now();
                         let token = random_token();
                         AccountToken::retire_for_user(c, user.id, TokenPurpose::VerifyEmail, at)?;
@@ -497,7 +496,7 @@ impl AuthApi {
                     if user.status() == MemberStatus::Declined {
                         return Ok(());
                     }
-                    c.transaction::<_, DbError, _>(|c| {
+                    c.write_transaction::<_, DbError, _>(|c| {
                         let at = now();
                         let token = random_token();
                         AccountToken::retire_for_user(c, user.id, TokenPurpose::PasswordReset, at)?;
@@ -575,7 +574,7 @@ impl AuthApi {
         let done = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     if AccountToken::consume(c, &hash, TokenPurpose::PasswordReset, now())?
                         .is_none()
                     {

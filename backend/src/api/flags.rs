@@ -1,7 +1,6 @@
 //! Flags: members telling moderators that a post needs a look. Enough of them hide the post
 //! until a moderator has reviewed it.
 
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -122,7 +121,7 @@ impl FlagsApi {
                         "Edit or delete it instead.",
                     )));
                 }
-                let flag = c.transaction::<_, DbError, _>(|c| {
+                let flag = c.write_transaction::<_, DbError, _>(|c| {
                     // Flags on one post are counted one transaction at a time, so the one that
                     // reaches the threshold sees all the others.
                     crate::db::moderation::lock_post(c, post.id)?;

@@ -1,7 +1,6 @@
 //! The signed-in member's own account: profile, password, sessions.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -120,7 +119,7 @@ impl MeApi {
         let result = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     if let Some(key) = &changes.display_name_key
                         && User::display_name_key_taken(c, key, Some(id))?
                     {
@@ -183,7 +182,7 @@ impl MeApi {
         state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     User::update(
                         c,
                         id,

@@ -1,7 +1,6 @@
 //! Membership administration: the pending queue, approval and decline, roles, suspension.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -157,7 +156,7 @@ impl MembersApi {
         let user = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let user = User::update(
                         c,
                         target.id(),
@@ -221,7 +220,7 @@ impl MembersApi {
         let user = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let user = User::update(
                         c,
                         target.id(),
@@ -264,7 +263,7 @@ impl MembersApi {
         let user = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let user = User::update(
                         c,
                         target.id(),
@@ -381,7 +380,7 @@ async fn decide(
     let user = state
         .db
         .run(move |c| {
-            c.transaction::<_, DbError, _>(|c| {
+            c.write_transaction::<_, DbError, _>(|c| {
                 // Re-checked inside the transaction: two moderators may decide at once.
                 let current = User::find(c, target)?.map(|u| u.status());
                 if current != Some(MemberStatus::Pending) {

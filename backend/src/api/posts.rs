@@ -1,7 +1,6 @@
 //! Posts: editing with revisions, soft deletion, the editor's preview and case-information check.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -167,7 +166,7 @@ impl PostsApi {
                         "Give a reason for editing someone else's post",
                     )));
                 }
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let at = now();
                     PostRevision::insert(c, post.id, editor.id, &post.body_markdown)?;
                     Post::update_body(
@@ -296,7 +295,7 @@ impl PostsApi {
                         "Give a reason for deleting someone else's post",
                     )));
                 }
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     crate::moderation::set_post_status(
                         c,
                         &post,

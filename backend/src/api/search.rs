@@ -3,7 +3,6 @@
 use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
@@ -460,7 +459,7 @@ impl GlossaryApi {
         state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     crate::db::settings::put(c, GLOSSARY_SETTING, &stored)?;
                     let details = format!("{concepts} concepts");
                     NewAudit {

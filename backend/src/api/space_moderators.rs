@@ -1,7 +1,6 @@
 //! Each space's own moderators (admins choose them): they moderate that space only. Changes are
 //! audited in their transaction, with an optional reason.
 
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -100,7 +99,7 @@ impl SpaceModeratorsApi {
                         "Only an active, unsuspended member can moderate a space",
                     )));
                 }
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     if Category::add_moderator(c, category.id, member.id)? {
                         let details = serde_json::json!({"space": category.slug}).to_string();
                         let entry =
@@ -142,7 +141,7 @@ impl SpaceModeratorsApi {
                 let Some(category) = Category::find_by_slug(c, &slug)? else {
                     return Ok(Err(ApiError::not_found("space")));
                 };
-                let removed = c.transaction::<_, DbError, _>(|c| {
+                let removed = c.write_transaction::<_, DbError, _>(|c| {
                     let removed = Category::remove_moderator(c, category.id, user_id)?;
                     if removed {
                         let details = serde_json::json!({"space": category.slug}).to_string();

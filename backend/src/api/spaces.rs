@@ -1,7 +1,6 @@
 //! Administering spaces (admins): creating, editing, ordering and archiving them. Every change is
 //! audited in its transaction.
 
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -104,7 +103,7 @@ impl SpacesAdminApi {
                         }
                     }
                 }
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     Category::reorder(c, &ids)?;
                     let details = serde_json::to_string(&slugs).unwrap_or_default();
                     let mut entry =
@@ -161,7 +160,7 @@ impl SpacesAdminApi {
                 let Some(before) = Category::find_by_slug(c, &slug)? else {
                     return Ok(None);
                 };
-                let updated = c.transaction::<_, DbError, _>(|c| {
+                let updated = c.write_transaction::<_, DbError, _>(|c| {
                     let updated = Category::update(c, before.id, &changes)?;
                     let action = match (before.archived, updated.archived) {
                         (false, true) => "space.archived",
@@ -220,7 +219,7 @@ pub async fn create_space(
             if Category::find_by_slug(c, &slug)?.is_some() {
                 return Ok(None);
             }
-            let created = c.transaction::<_, DbError, _>(|c| {
+            let created = c.write_transaction::<_, DbError, _>(|c| {
                 let at = now();
                 let position = Category::next_position(c)?;
                 let created = Category::insert(

@@ -1,6 +1,5 @@
 //! Tags: how a tag is normalised, the tag list with counts, and merging tags (admins).
 
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
@@ -213,7 +212,7 @@ impl TagsApi {
                 let Some(into_tag) = TagRow::find_by_slug(c, &into.slug)? else {
                     return Ok(Err(ApiError::not_found("tag")));
                 };
-                let moved = c.transaction::<_, DbError, _>(|c| {
+                let moved = c.write_transaction::<_, DbError, _>(|c| {
                     let moved = TagRow::merge(c, from_tag.id, into_tag.id)?;
                     for thread_id in &moved {
                         enqueue_search(c, "thread", *thread_id)?;

@@ -1,7 +1,6 @@
 //! Changing a thread itself: its title and tags (author within the edit window, or a moderator
 //! of the space with a reason), and slow mode (moderators of the space).
 
-use diesel::Connection as _;
 use diesel::prelude::*;
 use poem::web::Data;
 use poem_openapi::param::Path;
@@ -83,7 +82,7 @@ impl ThreadEditsApi {
                 if !v.moderator {
                     return Ok(Err(ApiError::not_allowed()));
                 }
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     Thread::set_slow_mode(c, thread.id, seconds)?;
                     let details = serde_json::json!({
                         "from": thread.slow_mode_seconds,
@@ -212,7 +211,7 @@ pub async fn update_thread(
             } else {
                 None
             };
-            c.transaction::<_, DbError, _>(|c| {
+            c.write_transaction::<_, DbError, _>(|c| {
                 apply(c, &thread, title.as_deref(), tags.as_deref(), hold)?;
                 if let Some(first) = first_post(c, thread.id)? {
                     crate::watched::raise_flags(c, first, &watched, hold.is_some())?;

@@ -1,6 +1,5 @@
 //! Threads: starting one, reading one with its posts, and replying.
 
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -140,7 +139,7 @@ impl ThreadsApi {
                 } else {
                     ContentStatus::Visible
                 };
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let (thread_id, _) = crate::forum::write_thread(
                         c,
                         &crate::forum::ThreadDraft {
@@ -313,7 +312,7 @@ impl ThreadsApi {
                 } else {
                     ContentStatus::Visible
                 };
-                let created = c.transaction::<_, DbError, _>(|c| {
+                let created = c.write_transaction::<_, DbError, _>(|c| {
                     let post_id = crate::forum::write_reply(
                         c, thread_id, &author, reply_to, &markdown, &checked, held,
                     )?;

@@ -1,7 +1,6 @@
 //! Watched words (admins): the rules, their changes (audited), and trying a text against them.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -194,7 +193,7 @@ impl WatchedWordsApi {
         let created = state
             .db
             .run(move |c| {
-                let result = c.transaction::<_, DbError, _>(|c| {
+                let result = c.write_transaction::<_, DbError, _>(|c| {
                     let at = now();
                     let row = Row::insert(
                         c,
@@ -295,7 +294,7 @@ impl WatchedWordsApi {
         let updated = state
             .db
             .run(move |c| {
-                let result = c.transaction::<_, DbError, _>(|c| {
+                let result = c.write_transaction::<_, DbError, _>(|c| {
                     let row = Row::update(c, id, &changes)?;
                     if let Some(row) = &row {
                         audit(c, actor, "watched_word.updated", row)?;
@@ -326,7 +325,7 @@ impl WatchedWordsApi {
         let deleted = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let Some(row) = Row::find(c, id)? else {
                         return Ok(false);
                     };

@@ -1,6 +1,5 @@
 //! Watching threads (told of every reply) and spaces (told of every new thread).
 
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -107,7 +106,7 @@ async fn set_thread(
             if !thread.visible_to(v) {
                 return Ok(false);
             }
-            c.transaction::<_, DbError, _>(|c| ThreadWatch::set(c, user.id, thread_id, watching))?;
+            c.write_transaction::<_, DbError, _>(|c| ThreadWatch::set(c, user.id, thread_id, watching))?;
             Ok(true)
         })
         .await;

@@ -39,6 +39,46 @@ pub enum DbConn {
     Sqlite(SqliteConnection),
 }
 
+impl DbConn {
+    /// Runs `f` in a transaction that, on SQLite, takes the write lock when it begins
+    /// (`BEGIN IMMEDIATE`). A transaction that reads before it writes otherwise takes a read
+    /// snapshot first, and if another connection commits a write meanwhile, its own first write
+    /// fails at once with "database is locked" instead of waiting out the busy timeout. Every
+    /// transaction that may write goes through here. Inside an open transaction it is a
+    /// savepoint, as `transaction` is; on PostgreSQL it is `transaction`.
+    pub fn write_transaction<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager as _};
+        let DbConn::Sqlite(inner) = self else {
+            return self.transaction(f);
+        };
+        if AnsiTransactionManager::transaction_manager_status_mut(inner)
+            .transaction_depth()?
+            .is_some()
+        {
+            return self.transaction(f);
+        }
+        AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+        let result = f(self);
+        let DbConn::Sqlite(inner) = self else {
+            return result;
+        };
+        match result {
+            Ok(value) => {
+                AnsiTransactionManager::commit_transaction(inner)?;
+                Ok(value)
+            }
+            Err(e) => {
+                AnsiTransactionManager::rollback_transaction(inner)?;
+                Err(e)
+            }
+        }
+    }
+}
+
 /// Which kind of database a URL names, checked before connecting so a bad URL gets a clear error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {

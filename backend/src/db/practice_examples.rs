@@ -360,7 +360,7 @@ impl LinkCheck {
     /// Replaces the resource's latest check (update, else insert: the multi-backend
     /// connection has no upsert).
     pub fn record(conn: &mut DbConn, check: &LinkCheck) -> Result<(), DbError> {
-        conn.transaction::<_, DbError, _>(|c| {
+        conn.write_transaction::<_, DbError, _>(|c| {
             let updated = diesel::update(link_checks::table.find(check.resource_id))
                 .set(check)
                 .execute(c)?;

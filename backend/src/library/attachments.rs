@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use diesel::Connection as _;
 use tokio::sync::Notify;
 
 use crate::db::DbError;
@@ -229,7 +228,7 @@ pub async fn add(
     let (attachment, _) = state
         .db
         .run(move |c| {
-            c.transaction(|c| {
+            c.write_transaction(|c| {
                 let created = Attachment::create(c, resource_id, &title, &new_file, actor_id)?;
                 let details = format!("{} ({})", new_file.file_name, new_file.sha256);
                 audit(actor_id, "attachment.added", created.0.id)
@@ -266,7 +265,7 @@ pub async fn replace(
     state
         .db
         .run(move |c| {
-            c.transaction(|c| {
+            c.write_transaction(|c| {
                 let next =
                     AttachmentVersion::current(c, attachment_id)?.map_or(1, |v| v.version + 1);
                 AttachmentVersion::insert(c, attachment_id, next, &new_file, actor_id)?;
@@ -309,7 +308,7 @@ pub async fn remove(
     state
         .db
         .run(move |c| {
-            c.transaction(|c| {
+            c.write_transaction(|c| {
                 Attachment::set_deleted(c, attachment_id)?;
                 audit(actor_id, "attachment.removed", attachment_id)
                     .reason(Some(&reason))
@@ -399,7 +398,7 @@ pub async fn run_pending(state: &AppState) -> Result<usize, AttachmentError> {
             let done = state
                 .db
                 .run(move |c| {
-                    c.transaction(|c| {
+                    c.write_transaction(|c| {
                         let changed = AttachmentVersion::finish(c, id, &outcome)?;
                         if changed {
                             enqueue_search(c, "resource", resource_id)?;

@@ -1,7 +1,6 @@
 //! Collections: curated, ordered sets of resources in sections, each with an introduction.
 //! Curators create and change them; each write is one transaction with a search outbox row.
 
-use diesel::Connection as _;
 use serde::{Deserialize, Serialize};
 
 use super::{LibraryError, slugify};
@@ -77,7 +76,7 @@ fn write(
     if !actor.role().can_curate() {
         return Err(LibraryError::Forbidden);
     }
-    conn.transaction::<_, LibraryError, _>(|c| {
+    conn.write_transaction::<_, LibraryError, _>(|c| {
         let before = match existing {
             Some(slug) => Some(
                 CollectionRow::find_by_slug(c, slug)?

@@ -2,7 +2,6 @@
 //! and what a curator's decision does. Publishing makes a library resource of kind
 //! `practice_example` and opens its discussion thread in the topic space, in one transaction.
 
-use diesel::Connection as _;
 
 use crate::content::case_guard;
 use crate::db::audit::NewAudit;
@@ -297,7 +296,7 @@ pub fn review(
     decision: Decision,
     message: Option<&str>,
 ) -> Result<Option<Published>, ReviewError> {
-    conn.transaction::<_, ReviewError, _>(|c| {
+    conn.write_transaction::<_, ReviewError, _>(|c| {
         let Some(example) = PracticeExample::find(c, id)? else {
             return Err(ApiError::not_found("practice example").into());
         };

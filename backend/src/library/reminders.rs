@@ -3,7 +3,6 @@
 //! so each due date is told once, and a new review-by date is told again when it arrives.
 
 use chrono::NaiveDate;
-use diesel::Connection as _;
 
 use crate::db::practice_examples::ResourceBrief;
 use crate::db::users::{User, UserId};
@@ -20,7 +19,7 @@ pub async fn run_once(db: &Db, public_url: &str, today: NaiveDate) -> Result<usi
             let (Some(owner_id), Some(due)) = (r.owner_id, r.review_by) else {
                 continue;
             };
-            c.transaction::<_, DbError, _>(|c| {
+            c.write_transaction::<_, DbError, _>(|c| {
                 // Claimed first, so that of several replicas only one sends it; recorded even
                 // without an active owner, so it isn't retried every hour.
                 if !ResourceBrief::claim_reminder(c, r.id, due)? {

@@ -3,7 +3,6 @@
 //! stores it, a revision with a snapshot of every editable field, and a search outbox row.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use diesel::Connection as _;
 use serde::{Deserialize, Serialize};
 
 use super::{LibraryError, can_edit, can_see, is_curator, slugify};
@@ -209,7 +208,7 @@ pub fn create(
     let note = clean_note(note)?;
     let mut input = input.clone();
     input.owner = input.owner.or(Some(actor.id));
-    conn.transaction::<_, LibraryError, _>(|c| {
+    conn.write_transaction::<_, LibraryError, _>(|c| {
         let clean = validate(c, &input, None)?;
         let at = now();
         let fields = clean.fields(1, at);
@@ -245,7 +244,7 @@ pub fn update(
     note: Option<&str>,
 ) -> Result<Resource, LibraryError> {
     let note = clean_note(note)?;
-    conn.transaction::<_, LibraryError, _>(|c| {
+    conn.write_transaction::<_, LibraryError, _>(|c| {
         let row = editable(c, actor, slug)?;
         write_revision(
             c,
@@ -817,7 +816,7 @@ pub fn change_status(
             format!("Choose a status: one of {}", STATUSES.join(", ")),
         ));
     }
-    conn.transaction::<_, LibraryError, _>(|c| {
+    conn.write_transaction::<_, LibraryError, _>(|c| {
         let row = editable(c, actor, slug)?;
         let owner_move = matches!(
             (row.status.as_str(), to),
@@ -884,7 +883,7 @@ pub fn open_discussion(
     public_url: &str,
 ) -> Result<(i64, bool), LibraryError> {
     use crate::db::forum::{ContentStatus, NewPost, NewThread, Post, Thread};
-    conn.transaction::<_, LibraryError, _>(|c| {
+    conn.write_transaction::<_, LibraryError, _>(|c| {
         let row = ResourceRow::find_by_slug(c, slug)?
             .filter(|r| can_see(Some(actor), r))
             .ok_or(LibraryError::NotFound("resource"))?;

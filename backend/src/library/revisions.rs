@@ -1,7 +1,6 @@
 //! A resource's history: comparing two revisions field by field (a line diff of each field),
 //! and restoring an earlier revision as a new one.
 
-use diesel::Connection as _;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
@@ -110,7 +109,7 @@ pub fn restore(
         return Err(LibraryError::Forbidden);
     }
     let note = clean_note(note)?;
-    conn.transaction::<_, LibraryError, _>(|c| {
+    conn.write_transaction::<_, LibraryError, _>(|c| {
         let row = editable(c, actor, slug)?;
         let old =
             RevisionRow::find(c, row.id, number)?.ok_or(LibraryError::NotFound("revision"))?;

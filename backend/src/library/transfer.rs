@@ -681,7 +681,7 @@ fn import_one(
     options: ImportOptions<'_>,
 ) -> Result<Outcome, DbError> {
     let dry_run = options.dry_run;
-    let result = conn.transaction::<Outcome, Abort, _>(|c| {
+    let result = conn.write_transaction::<Outcome, Abort, _>(|c| {
         let existing = stored(c, &p.fields.slug)?;
         let outcome = match &existing {
             None => Outcome::Created,

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{NaiveDateTime, NaiveTime, TimeDelta};
-use diesel::Connection as _;
 use tokio::sync::Notify;
 
 use super::shown::{Shown, shown};
@@ -155,7 +154,7 @@ fn member(
         EmailPreference::Immediate => {
             for n in mailable {
                 let visible = shown(c, &user, vec![n.clone()])?;
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     match visible.first() {
                         Some(item) => {
                             if Notification::settle_email(c, &[n.id], EmailState::Sent)? == 1 {
@@ -192,7 +191,7 @@ fn member(
                 .iter()
                 .map(|n| n.id)
                 .partition(|id| visible.iter().any(|s| s.notification.id == *id));
-            c.transaction::<_, DbError, _>(|c| {
+            c.write_transaction::<_, DbError, _>(|c| {
                 report.skipped += Notification::settle_email(c, &unseen, EmailState::Skipped)?;
                 if visible.is_empty() {
                     return Ok(());

@@ -2,7 +2,6 @@
 //! decisions, and the preset reasons admins keep for moderators.
 
 use chrono::{DateTime, Utc};
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -228,7 +227,7 @@ impl ModerationLogApi {
                         vec![],
                     )));
                 }
-                let appeal = c.transaction::<_, DbError, _>(|c| {
+                let appeal = c.write_transaction::<_, DbError, _>(|c| {
                     if Appeal::exists_for(c, entry.id)? {
                         return Ok(None);
                     }
@@ -304,7 +303,7 @@ impl ModerationLogApi {
         let created = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let row = match PresetReason::insert(c, &text, actor) {
                         Ok(r) => r,
                         Err(e) if e.is_unique_violation() => return Ok(None),
@@ -352,7 +351,7 @@ impl ModerationLogApi {
         let removed = state
             .db
             .run(move |c| {
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     let Some(row) = PresetReason::find(c, id)? else {
                         return Ok(false);
                     };

@@ -2,7 +2,7 @@
 // summary, and a live preview of the body from POST /preview (the forum editor's).
 import { html } from 'lit-html';
 import { api, call } from '../../api/client';
-import { button, errorSummary, hasErrors, inputField, problemToFormErrors, selectField, textareaField, NO_ERRORS, type FormErrors } from '../../forms';
+import { button, checkboxesField, errorSummary, hasErrors, inputField, problemToFormErrors, selectField, textareaField, NO_ERRORS, type FormErrors } from '../../forms';
 import { BodyEditor } from '../../forum/editor';
 import { setFlash } from '../../forum/flash';
 import type { PageContext } from '../../routes';
@@ -50,9 +50,12 @@ export async function resourceEditorPage(ctx: PageContext): Promise<void> {
   }
   const spaces = await call(api.GET('/categories'));
   if (!ctx.isCurrent()) return;
-  const topicHint = spaces.ok
-    ? `Topic space slugs, separated by commas: ${spaces.data.items.filter((s) => s.kind === 'topic').map((s) => s.slug).join(', ')}`
-    : 'Topic space slugs, separated by commas';
+  const topicChoices = spaces.ok ? spaces.data.items.filter((s) => s.kind === 'topic').map((s) => ({ value: s.slug, text: s.name })) : [];
+  // A topic the resource has but the space list lacks (archived, say) stays choosable.
+  for (const t of existing?.topics ?? []) {
+    if (!topicChoices.some((c) => c.value === t.slug)) topicChoices.push({ value: t.slug, text: t.name });
+  }
+  const regionChoices = REGIONS.map(([value, text]) => ({ value, text }));
   const v: Record<string, string> = {
     kind: existing?.kind ?? 'guidance',
     title: existing?.title ?? '',
@@ -64,13 +67,13 @@ export async function resourceEditorPage(ctx: PageContext): Promise<void> {
     external_url: existing?.external_url ?? '',
     published_on: existing?.published_on ?? '',
     review_by: existing?.review_by ?? '',
-    topics: existing?.topics.map((t) => t.slug).join(', ') ?? '',
-    regions: existing?.regions.map((t) => t.slug).join(', ') ?? '',
     tags: existing?.tags.join(', ') ?? '',
     status: existing?.status ?? 'draft',
     superseded_by: existing?.superseded_by?.slug ?? '',
     note: '',
   };
+  let topics = existing?.topics.map((t) => t.slug) ?? [];
+  let regions = existing?.regions.map((t) => t.slug) ?? [];
   let featured = existing?.featured ?? false;
   let errors: FormErrors = NO_ERRORS;
   let busy = false;
@@ -80,7 +83,13 @@ export async function resourceEditorPage(ctx: PageContext): Promise<void> {
   const onInput = (event: Event) => {
     const el = event.target as HTMLInputElement;
     if (el.name === 'featured') featured = el.checked;
-    else if (el.name in v) v[el.name] = el.value;
+    else if (el.name === 'topics' || el.name === 'regions') {
+      const form = el.form;
+      if (!form) return;
+      const checked = new FormData(form).getAll(el.name).map(String);
+      if (el.name === 'topics') topics = checked;
+      else regions = checked;
+    } else if (el.name in v) v[el.name] = el.value;
   };
 
   const onSubmit = async (event: Event) => {
@@ -89,6 +98,8 @@ export async function resourceEditorPage(ctx: PageContext): Promise<void> {
     const data = new FormData(event.currentTarget as HTMLFormElement);
     for (const k of Object.keys(v)) v[k] = String(data.get(k) ?? '');
     featured = data.get('featured') === 'yes';
+    topics = data.getAll('topics').map(String);
+    regions = data.getAll('regions').map(String);
     busy = true;
     const body = {
       kind: v.kind,
@@ -102,8 +113,8 @@ export async function resourceEditorPage(ctx: PageContext): Promise<void> {
       external_url: v.external_url || undefined,
       published_on: v.published_on || undefined,
       review_by: v.review_by || undefined,
-      topics: list(v.topics),
-      regions: list(v.regions),
+      topics,
+      regions,
       tags: list(v.tags),
       status: existing && !existing.can_curate ? existing.status : v.status,
       superseded_by: v.superseded_by || undefined,
@@ -151,8 +162,8 @@ export async function resourceEditorPage(ctx: PageContext): Promise<void> {
               ${inputField({ id: 'external_url', name: 'external_url', label: 'External web address (optional)', hint: 'For videos and reports hosted elsewhere, starting https://', value: v.external_url, type: 'url', error: errors.fields.external_url, spellcheck: false })}
               ${inputField({ id: 'published_on', name: 'published_on', label: 'Published date (optional)', hint: 'For example, 2026-03-31', value: v.published_on, width: 'width-10', error: errors.fields.published_on })}
               ${inputField({ id: 'review_by', name: 'review_by', label: 'Review by (optional)', hint: 'When a curator should check it is still current, for example 2027-03-31', value: v.review_by, width: 'width-10', error: errors.fields.review_by })}
-              ${inputField({ id: 'topics', name: 'topics', label: 'Topics', hint: topicHint, value: v.topics, error: errors.fields.topics, spellcheck: false })}
-              ${inputField({ id: 'regions', name: 'regions', label: 'Regions (optional)', hint: `Separated by commas: ${REGIONS.map(([k]) => k).join(', ')}`, value: v.regions, error: errors.fields.regions, spellcheck: false })}
+              ${checkboxesField({ id: 'topics', name: 'topics', label: 'Topics', hint: 'Select all that apply', choices: topicChoices, values: topics, error: errors.fields.topics })}
+              ${checkboxesField({ id: 'regions', name: 'regions', label: 'Regions (optional)', hint: 'Select all that apply; none means every region', choices: regionChoices, values: regions, error: errors.fields.regions })}
               ${inputField({ id: 'tags', name: 'tags', label: 'Tags (optional)', hint: 'Up to 10, separated by commas', value: v.tags, error: errors.fields.tags })}
               ${!existing || existing.can_curate
                 ? selectField({ id: 'status', name: 'status', label: 'Status', hint: 'Changing the status of an existing resource needs a note saying why', choices: STATUSES.map(([value, text]) => ({ value, text })), value: v.status, error: errors.fields.status })

@@ -1,7 +1,6 @@
 //! How each post and thread action is applied: finding the content within the moderator's
 //! spaces, refusing what is already so, and the change with its log entry and notifications.
 
-use diesel::Connection as _;
 use poem_openapi::payload::Json;
 
 use super::{PostAction, ThreadAction};
@@ -88,7 +87,7 @@ pub(super) async fn post_action(
             };
             // Locked and re-read inside the transaction, so two moderators acting at once
             // can't both apply the same change.
-            c.transaction::<_, DbError, _>(|c| {
+            c.write_transaction::<_, DbError, _>(|c| {
                 lock_post(c, id)?;
                 let (post, thread) = match post_in_scope(c, &user, &scope, id)? {
                     Ok(found) => found,
@@ -113,7 +112,7 @@ pub(super) async fn post_action(
                 if let Some(e) = refused {
                     return Ok(Err(e));
                 }
-                let result = c.transaction::<_, DbError, _>(|c| {
+                let result = c.write_transaction::<_, DbError, _>(|c| {
                     let (name, verb, to, note) = match action {
                         PostAction::Hide => {
                             set_post_status(c, &post, &thread, ContentStatus::Hidden, None)?;
@@ -193,7 +192,7 @@ pub(super) async fn thread_action(
                 Ok(s) => s,
                 Err(e) => return Ok(Err(e)),
             };
-            c.transaction::<_, DbError, _>(|c| {
+            c.write_transaction::<_, DbError, _>(|c| {
                 lock_thread(c, id)?;
                 let thread = match thread_in_scope(c, &user, &scope, id)? {
                     Ok(t) => t,
@@ -225,7 +224,7 @@ pub(super) async fn thread_action(
                 if let Some(e) = refused {
                     return Ok(Err(e));
                 }
-                let result = c.transaction::<_, DbError, _>(|c| {
+                let result = c.write_transaction::<_, DbError, _>(|c| {
                     let (name, verb) = match action {
                         ThreadAction::Hide => {
                             set_thread_status(c, &thread, ContentStatus::Hidden)?;

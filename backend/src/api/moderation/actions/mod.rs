@@ -2,7 +2,6 @@
 //! (hide, unhide, lock, unlock, pin, unpin, restore, move) and warnings to members. Each takes a
 //! reason and writes its log entry in the same transaction as the change.
 
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
@@ -288,7 +287,7 @@ impl ModerationActionsApi {
                 let from = Category::find(c, thread.category_id)?
                     .map(|s| s.slug)
                     .unwrap_or_default();
-                let log_id = c.transaction::<_, DbError, _>(|c| {
+                let log_id = c.write_transaction::<_, DbError, _>(|c| {
                     Thread::set_category(c, thread.id, to.id)?;
                     enqueue_search(c, "thread", thread.id)?;
                     for post_id in Post::ids_in_thread(c, thread.id)? {
@@ -377,7 +376,7 @@ impl ModerationActionsApi {
                     return Ok(Err(ApiError::conflict("You can't warn yourself.", vec![])));
                 }
                 let mail = mailer.warning(&target.email, &target.display_name, &message);
-                let log_id = c.transaction::<_, DbError, _>(|c| {
+                let log_id = c.write_transaction::<_, DbError, _>(|c| {
                     let log_id = NewAudit::member(Some(user.id), "member.warned", target.id)
                         .subject(target.id)
                         .category(category.as_ref().map(|s| s.id))

@@ -1,7 +1,6 @@
 //! Decisions on queue items: posts (held or flagged) and appeals. Members' decisions reuse the
 //! members API's approval and decline.
 
-use diesel::Connection as _;
 
 use super::items::{ItemKey, entry};
 use super::{DecisionAction, ItemKind};
@@ -33,7 +32,7 @@ pub(super) fn decide_post(
     reason: &str,
     message: Option<&str>,
 ) -> Result<Result<ActionResult, ApiError>, DbError> {
-    c.transaction::<_, DbError, _>(|c| {
+    c.write_transaction::<_, DbError, _>(|c| {
         // Locked and re-read inside the transaction: another moderator may have decided
         // meanwhile.
         lock_post(c, post_id)?;
@@ -151,7 +150,7 @@ pub(super) fn decide_appeal(
         )));
     }
     let overturn = action == DecisionAction::Approve;
-    c.transaction::<_, DbError, _>(|c| {
+    c.write_transaction::<_, DbError, _>(|c| {
         let status = if overturn {
             AppealStatus::Overturned
         } else {

@@ -8,7 +8,6 @@ mod decide;
 mod items;
 
 use chrono::{DateTime, Utc};
-use diesel::Connection as _;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -241,7 +240,7 @@ impl ModerationQueueApi {
                     Err(err) => return Ok(Err(err)),
                 };
                 let key = e.key.text();
-                c.transaction::<_, DbError, _>(|c| {
+                c.write_transaction::<_, DbError, _>(|c| {
                     if let Some(existing) = Claim::find(c, &key)?
                         && existing.user_id != user.id
                         && !scope.admin
