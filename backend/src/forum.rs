@@ -84,7 +84,8 @@ pub struct ThreadDraft<'a> {
 
 /// Writes a thread and its first post in the caller's transaction, with its tags, flags from
 /// watched words, the search outbox row and notifications (or the author's watch while held).
-/// Returns (thread id, first post id).
+/// Every new thread is written here: a member's from the API, a published practice example's,
+/// a library resource's discussion and the demo's. Returns (thread id, first post id).
 pub fn write_thread(c: &mut DbConn, d: &ThreadDraft<'_>) -> Result<(i64, i64), DbError> {
     let status = if d.held.is_some() {
         ContentStatus::Held
@@ -201,69 +202,4 @@ pub fn hold_reason(
         return Ok(Some(REASON_NEW_MEMBER));
     }
     Ok(None)
-}
-
-/// A new thread to write: what the handler checked, and why it is held, if it is.
-pub struct StartThread<'a> {
-    pub category_id: i64,
-    pub author_id: i64,
-    pub title: &'a str,
-    /// `discussion` or `question`.
-    pub kind: &'a str,
-    pub markdown: &'a str,
-    pub checked: &'a Checked,
-    pub held: Option<&'a str>,
-    pub tags: &'a [crate::db::tags::TagInput],
-}
-
-/// Writes a thread with its first post, tags and flags, in the caller's transaction: a visible
-/// thread is announced to watchers at once, a held one is watched by its author while it waits.
-/// Returns the thread's and the first post's ids.
-pub fn start_thread(conn: &mut DbConn, new: &StartThread<'_>) -> Result<(i64, i64), DbError> {
-    use crate::db::forum::{ContentStatus, NewPost, NewThread, Thread, enqueue_search};
-    let status = if new.held.is_some() {
-        ContentStatus::Held
-    } else {
-        ContentStatus::Visible
-    };
-    let at = crate::db::now();
-    let thread_id = Thread::insert(
-        conn,
-        &NewThread {
-            category_id: new.category_id,
-            author_id: new.author_id,
-            title: new.title,
-            kind: new.kind,
-            status: status.as_str(),
-            last_activity_at: at,
-            created_at: at,
-            updated_at: at,
-        },
-    )?;
-    let post_id = Post::insert(
-        conn,
-        &NewPost {
-            thread_id,
-            author_id: new.author_id,
-            reply_to_id: None,
-            is_first: true,
-            body_markdown: new.markdown,
-            body_html: &new.checked.rendered.html,
-            body_text: &new.checked.rendered.text,
-            status: status.as_str(),
-            held_reason: new.held,
-            created_at: at,
-            updated_at: at,
-        },
-    )?;
-    crate::db::tags::Tag::set_for_thread(conn, thread_id, new.tags)?;
-    crate::watched::raise_flags(conn, post_id, &new.checked.watched, new.held.is_some())?;
-    enqueue_search(conn, "thread", thread_id)?;
-    if status == ContentStatus::Visible {
-        crate::notify::post_published(conn, post_id)?;
-    } else {
-        // The author watches their thread from the start, even while it waits.
-        crate::db::watches::ThreadWatch::watch_automatically(conn, new.author_id, thread_id)?;
-    }
-    Ok((thread_id, post_id))
 }

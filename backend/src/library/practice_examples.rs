@@ -485,11 +485,11 @@ fn publish(
         watched: Default::default(),
     };
     // A curator's publication is the approval: the thread is visible at once.
-    let (thread_id, _) = crate::forum::start_thread(
+    let (thread_id, _) = crate::forum::write_thread(
         c,
-        &crate::forum::StartThread {
-            category_id: topic.id,
-            author_id: author.id,
+        &crate::forum::ThreadDraft {
+            category: &topic,
+            author: &author,
             title: &example.title,
             kind: "discussion",
             markdown: &markdown,

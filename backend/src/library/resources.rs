@@ -882,7 +882,7 @@ pub fn open_discussion(
     slug: &str,
     public_url: &str,
 ) -> Result<(i64, bool), LibraryError> {
-    use crate::db::forum::{ContentStatus, NewPost, NewThread, Post, Thread};
+    use crate::db::forum::{ContentStatus, Thread};
     conn.write_transaction::<_, LibraryError, _>(|c| {
         let row = ResourceRow::find_by_slug(c, slug)?
             .filter(|r| can_see(Some(actor), r))
@@ -923,45 +923,32 @@ pub fn open_discussion(
         );
         let rendered = markdown::render(&markdown_body)
             .map_err(|e| LibraryError::field("body_markdown", e.to_string()))?;
-        let at = now();
-        let thread_id = Thread::insert(
-            c,
-            &NewThread {
-                category_id: category.id,
-                author_id: actor.id,
-                title: &title,
-                kind: "discussion",
-                status: ContentStatus::Visible.as_str(),
-                last_activity_at: at,
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
-        let post_id = Post::insert(
-            c,
-            &NewPost {
-                thread_id,
-                author_id: actor.id,
-                reply_to_id: None,
-                is_first: true,
-                body_markdown: &markdown_body,
-                body_html: &rendered.html,
-                body_text: &rendered.text,
-                status: ContentStatus::Visible.as_str(),
-                held_reason: None,
-                created_at: at,
-                updated_at: at,
-            },
-        )?;
-        let tag_ids = resource.tags.clone();
-        let tag_inputs: Vec<crate::db::tags::TagInput> = tag_ids
+        // The opening post is made from the published resource, not written by the member:
+        // it is neither screened nor held, like a curator's publication.
+        let checked = crate::forum::Checked {
+            rendered,
+            findings: Vec::new(),
+            watched: Default::default(),
+        };
+        let tags: Vec<crate::db::tags::TagInput> = resource
+            .tags
             .iter()
             .take(crate::api::tags::MAX_TAGS)
             .filter_map(|t| crate::api::tags::normalise_tag(t).ok())
             .collect();
-        Tag::set_for_thread(c, thread_id, &tag_inputs)?;
-        enqueue_search(c, "thread", thread_id)?;
-        crate::notify::post_published(c, post_id)?;
+        let (thread_id, _) = crate::forum::write_thread(
+            c,
+            &crate::forum::ThreadDraft {
+                category: &category,
+                author: actor,
+                title: &title,
+                kind: "discussion",
+                markdown: &markdown_body,
+                checked: &checked,
+                held: None,
+                tags: &tags,
+            },
+        )?;
         ResourceRow::set_discussion(c, resource.id, thread_id)?;
         Ok((thread_id, true))
     })
