@@ -346,8 +346,9 @@ pub fn new_since_text(
 
 /// After an edit of `post` (its row from before the edit), in the edit's transaction: a visible
 /// post newly matching a hold rule goes back for review (unless the editor moderates the space,
-/// or the case-information guard already held it), and flags are raised. Only rules the earlier
-/// text didn't match count, so an approved post isn't held again for every correction.
+/// or the case-information guard already held it, as it does whoever edits), and flags are
+/// raised. Only rules the earlier text didn't match count, so an approved post isn't held again
+/// for every correction.
 pub fn after_edit(
     conn: &mut DbConn,
     cache: &RuleCache,
@@ -362,7 +363,7 @@ pub fn after_edit(
         &[("body", &post.body_markdown), ("body", &post.body_text)],
     )?;
     let was_visible = post.status() == crate::db::forum::ContentStatus::Visible;
-    let held_for_case = !checked.findings.is_empty() && !moderator;
+    let held_for_case = !checked.findings.is_empty();
     let hold = was_visible && !moderator && !held_for_case && verdict.holds();
     if hold {
         crate::db::forum::Post::set_status(

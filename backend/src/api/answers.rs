@@ -13,7 +13,6 @@ use crate::db::{DbConn, DbError};
 use crate::error::{ApiError, ApiResult};
 use crate::forum::visibility;
 use crate::state::AppState;
-use crate::validate;
 
 #[derive(Tags)]
 enum Tag {
@@ -208,10 +207,7 @@ async fn set_accepted(
     reason: Option<String>,
 ) -> ApiResult<Json<AcceptedState>> {
     let user = viewer.require_writer()?.clone();
-    let reason = match reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        None => None,
-        Some(r) => Some(validate::reason(r).map_err(|m| ApiError::field("reason", m))?),
-    };
+    let reason = super::moderation::optional_reason(reason.as_deref())?;
     let outcome = state
         .db
         .run(move |c| {
@@ -262,9 +258,15 @@ async fn set_accepted(
                         "thread.answer_cleared"
                     };
                     let details = post_id.map(|p| format!("post {p}"));
-                    let mut entry =
-                        NewAudit::member(Some(user.id), action, thread.id).reason(reason.as_deref());
-                    entry.target_type = "thread";
+                    let mut entry = NewAudit::content(
+                        Some(user.id),
+                        action,
+                        "thread",
+                        thread.id,
+                        thread.category_id,
+                        thread.author_id,
+                    )
+                    .reason(reason.as_deref());
                     entry.details = details.as_deref();
                     entry.write(c)?;
                 }

@@ -130,11 +130,7 @@ impl PostsApi {
         let mut checked = render_and_scan(body.body.clone(), None).await?;
         checked.watched = crate::watched::screen_post(&state, None, &body.body, &checked).await?;
         let cache = state.watched.clone();
-        let reason = body
-            .reason
-            .clone()
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty());
+        let reason = super::moderation::optional_reason(body.reason.as_deref())?;
         let markdown = body.0.body;
         let id = id.0;
         let outcome = state
@@ -177,11 +173,9 @@ impl PostsApi {
                         &checked.rendered.text,
                         at,
                     )?;
-                    // An edit that adds case information goes back for review.
-                    if !checked.findings.is_empty()
-                        && post.status() == ContentStatus::Visible
-                        && !v.moderator
-                    {
+                    // An edit that adds case information goes back for review, whoever
+                    // made it: moderators' posts are held for it like anyone else's.
+                    if !checked.findings.is_empty() && post.status() == ContentStatus::Visible {
                         crate::moderation::set_post_status(
                             c,
                             &post,
@@ -273,11 +267,7 @@ impl PostsApi {
         body: Json<DeleteRequest>,
     ) -> ApiResult<NoContent> {
         let user = viewer.require_writer()?.clone();
-        let reason = body
-            .0
-            .reason
-            .map(|r| r.trim().to_owned())
-            .filter(|r| !r.is_empty());
+        let reason = super::moderation::optional_reason(body.reason.as_deref())?;
         let id = id.0;
         state
             .db

@@ -67,7 +67,7 @@ impl ThreadEditsApi {
             ));
         }
         let reason =
-            crate::validate::reason(&body.reason).map_err(|m| ApiError::field("reason", m))?;
+            crate::moderation::reason(&body.reason).map_err(|m| ApiError::field("reason", m))?;
         let id = id.0;
         let outcome = state
             .db
@@ -89,11 +89,17 @@ impl ThreadEditsApi {
                         "to": seconds,
                     })
                     .to_string();
-                    let mut entry = NewAudit::member(Some(user.id), "thread.slow_mode", thread.id)
-                        .reason(Some(&reason))
-                        .details(&details);
-                    entry.target_type = "thread";
-                    entry.write(c)
+                    NewAudit::content(
+                        Some(user.id),
+                        "thread.slow_mode",
+                        "thread",
+                        thread.id,
+                        thread.category_id,
+                        thread.author_id,
+                    )
+                    .reason(Some(&reason))
+                    .details(&details)
+                    .write(c)
                 })?;
                 Ok(Ok(thread_summary(c, id)?))
             })
@@ -131,10 +137,7 @@ pub async fn update_thread(
         }
     };
     let tags = body.tags.as_deref().map(parse_tags).transpose()?;
-    let reason = body
-        .reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
+    let reason = super::moderation::optional_reason(body.reason.as_deref())?;
     // A new title goes through the same checks as a new thread's.
     let (case_found, watched) = match &title {
         None => (false, Default::default()),
@@ -202,16 +205,26 @@ pub async fn update_thread(
                     "Give a reason for changing someone else's thread",
                 )));
             }
-            let hold = if v.moderator || thread.status() != ContentStatus::Visible {
+            // Case information holds a moderator's title too, as it holds their new threads;
+            // a hold rule only flags it (see `crate::forum::hold_reason`).
+            let hold = if thread.status() != ContentStatus::Visible {
                 None
             } else if case_found {
                 Some(REASON_CASE_INFORMATION)
-            } else if watched.holds() {
+            } else if watched.holds() && !v.moderator {
                 Some(REASON_WATCHED_WORD)
             } else {
                 None
             };
             c.write_transaction::<_, DbError, _>(|c| {
+                // Titles keep no revisions, so the log entry keeps the old title and tags.
+                let old_tags = if own {
+                    Vec::new()
+                } else {
+                    TagRow::slugs_for_threads(c, &[thread.id])?
+                        .remove(&thread.id)
+                        .unwrap_or_default()
+                };
                 apply(c, &thread, title.as_deref(), tags.as_deref(), hold)?;
                 if let Some(first) = first_post(c, thread.id)? {
                     crate::watched::raise_flags(c, first, &watched, hold.is_some())?;
@@ -219,14 +232,23 @@ pub async fn update_thread(
                 if !own {
                     let details = serde_json::json!({
                         "title": title.as_ref().map(|t| serde_json::json!({"from": thread.title, "to": t})),
-                        "tags": tags.as_ref().map(|t| t.iter().map(|t| t.slug.clone()).collect::<Vec<_>>()),
+                        "tags": tags.as_ref().map(|t| serde_json::json!({
+                            "from": old_tags,
+                            "to": t.iter().map(|t| t.slug.clone()).collect::<Vec<_>>(),
+                        })),
                     })
                     .to_string();
-                    let mut entry = NewAudit::member(Some(editor.id), "thread.edited", thread.id)
-                        .reason(reason.as_deref())
-                        .details(&details);
-                    entry.target_type = "thread";
-                    entry.write(c)?;
+                    NewAudit::content(
+                        Some(editor.id),
+                        "thread.edited",
+                        "thread",
+                        thread.id,
+                        thread.category_id,
+                        thread.author_id,
+                    )
+                    .reason(reason.as_deref())
+                    .details(&details)
+                    .write(c)?;
                 }
                 enqueue_search(c, "thread", thread.id)
             })?;

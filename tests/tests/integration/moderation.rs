@@ -152,6 +152,15 @@ struct Fixture {
     deleted_post: i64,
     deleted_thread: i64,
     reason_id: i64,
+    /// A reply moderators delete (and restore).
+    spare: i64,
+    /// A question and a reply to accept as its answer.
+    question: i64,
+    answer: i64,
+    /// Members for the account actions: one to suspend, two pending.
+    suspendable: i64,
+    to_approve: i64,
+    to_decline: i64,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -263,6 +272,44 @@ async fn fixture(
         )
         .await;
     assert_eq!(reason.status, 201, "{:?}", reason.body);
+    let spare = reply(app, author, thread_id, "A reply a moderator deletes.")
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let question = app
+        .post(
+            "/api/threads",
+            json!({"category": "london", "title": format!("Round {round}: who signs the AMHP report?"), "body": "Is it the AMHP or the lead?", "kind": "question"}),
+            Some(author),
+        )
+        .await;
+    assert_eq!(question.status, 201, "{:?}", question.body);
+    let question = question.body["id"].as_i64().unwrap();
+    let answer = reply(app, author, question, "The AMHP signs it.")
+        .await
+        .body["id"]
+        .as_i64()
+        .unwrap();
+    let suspendable = app
+        .create_member(
+            &format!("suspendable{round}@nhs.net"),
+            &format!("Suspendable Person {round}"),
+            "member",
+        )
+        .await;
+    let to_approve = make_pending(
+        app,
+        &format!("approve{round}@nhs.net"),
+        &format!("Approvable Person {round}"),
+    )
+    .await;
+    let to_decline = make_pending(
+        app,
+        &format!("decline{round}@nhs.net"),
+        &format!("Declinable Person {round}"),
+    )
+    .await;
     Fixture {
         thread: thread_id,
         reply: reply_id,
@@ -273,6 +320,12 @@ async fn fixture(
         deleted_post,
         deleted_thread,
         reason_id: reason.body["id"].as_i64().unwrap(),
+        spare,
+        question,
+        answer,
+        suspendable,
+        to_approve,
+        to_decline,
     }
 }
 
@@ -329,6 +382,16 @@ async fn every_moderation_endpoint_checks_who_may_use_it() {
                 _ => ok,
             };
             let visible_to = |ok: u16| if allowed { ok } else { 403 };
+            // Accounts are moderated by global moderators and admins only: a space moderator
+            // warns in their spaces but doesn't suspend, approve or decline anyone.
+            let global_only = |ok: u16| {
+                if matches!(who, Who::GlobalModerator | Who::Admin) {
+                    ok
+                } else {
+                    403
+                }
+            };
+            let until = (chrono::Utc::now() + chrono::TimeDelta::days(7)).to_rfc3339();
             let reason = json!({"reason": "Keeping the space on topic"});
             let cookie = Some(cookie.as_str());
 
@@ -400,10 +463,28 @@ async fn every_moderation_endpoint_checks_who_may_use_it() {
                     if allowed { 200 } else { 403 },
                 ),
                 (
+                    "PATCH",
+                    format!("/api/posts/{}", fx.reply),
+                    json!({"body": "We share a rota with the neighbouring borough.", "reason": "Tidying"}),
+                    visible_to(200),
+                ),
+                (
                     "POST",
                     format!("/api/moderation/posts/{}/restore", fx.deleted_post),
                     reason.clone(),
                     hidden_from(200),
+                ),
+                (
+                    "DELETE",
+                    format!("/api/posts/{}", fx.spare),
+                    reason.clone(),
+                    visible_to(204),
+                ),
+                (
+                    "POST",
+                    format!("/api/moderation/posts/{}/restore", fx.spare),
+                    reason.clone(),
+                    visible_to(200),
                 ),
                 (
                     "POST",
@@ -448,6 +529,30 @@ async fn every_moderation_endpoint_checks_who_may_use_it() {
                     visible_to(200),
                 ),
                 (
+                    "PATCH",
+                    format!("/api/threads/{}", fx.thread),
+                    json!({"title": format!("Round {round}: AMHP rota cover at night"), "reason": "A clearer title"}),
+                    visible_to(200),
+                ),
+                (
+                    "POST",
+                    format!("/api/threads/{}/slow-mode", fx.thread),
+                    json!({"seconds": 600, "reason": "Heated thread"}),
+                    visible_to(200),
+                ),
+                (
+                    "PUT",
+                    format!("/api/threads/{}/accepted", fx.question),
+                    json!({"post_id": fx.answer, "reason": "The author asked us to"}),
+                    visible_to(200),
+                ),
+                (
+                    "DELETE",
+                    format!("/api/threads/{}/accepted", fx.question),
+                    reason.clone(),
+                    visible_to(200),
+                ),
+                (
                     "POST",
                     format!("/api/moderation/threads/{}/restore", fx.deleted_thread),
                     reason.clone(),
@@ -464,6 +569,42 @@ async fn every_moderation_endpoint_checks_who_may_use_it() {
                     format!("/api/members/{author_id}/warn"),
                     json!({"message": "Please keep case details out of posts.", "reason": "Case information", "category": "london"}),
                     visible_to(200),
+                ),
+                (
+                    "GET",
+                    "/api/members?status=pending".into(),
+                    json!(null),
+                    global_only(200),
+                ),
+                (
+                    "GET",
+                    format!("/api/members/{}", fx.to_approve),
+                    json!(null),
+                    global_only(200),
+                ),
+                (
+                    "POST",
+                    format!("/api/members/{}/suspend", fx.suspendable),
+                    json!({"until": until, "reason": "Repeated case information"}),
+                    global_only(200),
+                ),
+                (
+                    "POST",
+                    format!("/api/members/{}/unsuspend", fx.suspendable),
+                    reason.clone(),
+                    global_only(200),
+                ),
+                (
+                    "POST",
+                    format!("/api/members/{}/approve", fx.to_approve),
+                    json!({"reason": "Known to the regional lead"}),
+                    global_only(200),
+                ),
+                (
+                    "POST",
+                    format!("/api/members/{}/decline", fx.to_decline),
+                    json!({"reason": "Not a social worker"}),
+                    global_only(200),
                 ),
                 ("GET", "/api/moderation/log".into(), json!(null), 200),
                 (
@@ -1699,6 +1840,278 @@ async fn the_log_shows_each_role_only_its_part() {
         assert_eq!(audit.status, 200);
         assert_eq!(audit.body["items"][0]["action"], "post.hidden");
         let _ = author_id;
+    }
+}
+
+#[tokio::test]
+async fn slow_mode_thread_edits_and_accepted_answers_are_logged_in_their_space_for_the_author() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        put_setting(&app, "held_first_posts", 0).await;
+        let (author_id, author) = app
+            .member_with_role("author@nhs.net", "Author Person", "member")
+            .await;
+        let (_, replier) = app
+            .member_with_role("replier@nhs.net", "Replier Person", "member")
+            .await;
+        let (_, global) = app
+            .member_with_role("global@nhs.net", "Global Moderator", "moderator")
+            .await;
+        let (_, london_mod) =
+            space_moderator(&app, "lm@nhs.net", "London Space Mod", &["london"]).await;
+        let (_, other_mod) =
+            space_moderator(&app, "nw@nhs.net", "North West Space Mod", &["north-west"]).await;
+        let r = app
+            .post(
+                "/api/threads",
+                json!({"category": "london", "title": "Who signs the AMHP report?", "body": "Is it the AMHP or the lead?", "kind": "question", "tags": ["amhp"]}),
+                Some(&author),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{:?}", r.body);
+        let question = r.body["id"].as_i64().unwrap();
+        let answer = reply(&app, &replier, question, "The AMHP signs it.")
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+
+        // Each of these needs a reason from a moderator: missing (400) or blank (422).
+        let slow = format!("/api/threads/{question}/slow-mode");
+        let edit = format!("/api/threads/{question}");
+        let accepted = format!("/api/threads/{question}/accepted");
+        let no_reason = app
+            .post(&slow, json!({"seconds": 600}), Some(&london_mod))
+            .await;
+        assert_eq!(no_reason.status, 400, "{:?}", no_reason.body);
+        assert!(
+            no_reason
+                .content_type()
+                .starts_with("application/problem+json")
+        );
+        for (method, path, body) in [
+            ("POST", &slow, json!({"seconds": 600, "reason": " "})),
+            (
+                "PATCH",
+                &edit,
+                json!({"title": "Who signs an AMHP report?"}),
+            ),
+            (
+                "PATCH",
+                &edit,
+                json!({"tags": ["amhp", "reports"], "reason": ""}),
+            ),
+            ("PUT", &accepted, json!({"post_id": answer})),
+            ("DELETE", &accepted, json!({})),
+        ] {
+            let r = app.send(method, path, body, Some(&london_mod)).await;
+            assert_eq!(r.status, 422, "{method} {path}: {:?}", r.body);
+            assert_eq!(r.field_errors(), vec!["reason"], "{method} {path}");
+        }
+        assert_eq!(
+            app.get("/api/moderation/log", Some(&global)).await.body["items"],
+            json!([])
+        );
+
+        let calls = [
+            (
+                "POST",
+                &slow,
+                json!({"seconds": 600, "reason": "Heated thread"}),
+            ),
+            (
+                "PATCH",
+                &edit,
+                json!({"title": "Who signs the AMHP's report?", "tags": ["amhp", "reports"], "reason": "A clearer title"}),
+            ),
+            (
+                "PUT",
+                &accepted,
+                json!({"post_id": answer, "reason": "The author asked us to"}),
+            ),
+            ("DELETE", &accepted, json!({"reason": "Chosen by mistake"})),
+        ];
+        for (method, path, body) in calls {
+            let r = app.send(method, path, body, Some(&london_mod)).await;
+            assert_eq!(r.status, 200, "{method} {path}: {:?}", r.body);
+        }
+
+        let expected = [
+            ("thread.answer_cleared", "Chosen by mistake"),
+            ("thread.answer_accepted", "The author asked us to"),
+            ("thread.edited", "A clearer title"),
+            ("thread.slow_mode", "Heated thread"),
+        ];
+        let listed = |r: &Reply| -> Vec<(String, String)> {
+            r.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    (
+                        e["action"].as_str().unwrap_or_default().to_owned(),
+                        e["reason"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        };
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, r)| ((*a).to_owned(), (*r).to_owned()))
+            .collect();
+
+        // The space moderator finds them in their space's log.
+        let log = app
+            .get("/api/moderation/log?space=london", Some(&london_mod))
+            .await;
+        assert_eq!(log.status, 200, "{:?}", log.body);
+        assert_eq!(listed(&log), expected);
+        for e in log.body["items"].as_array().unwrap() {
+            assert_eq!(e["space"]["slug"], "london");
+            assert_eq!(e["target"]["type"], "thread");
+            assert_eq!(e["target"]["id"], question);
+            assert_eq!(e["target"]["label"], "Who signs the AMHP's report?");
+            assert_eq!(e["actor"]["name"], "London Space Mod");
+            assert_eq!(e["appealable"], false);
+        }
+        // Titles keep no revisions: the entry keeps the old title and tags.
+        let details: Value =
+            serde_json::from_str(log.body["items"][2]["details"].as_str().unwrap()).unwrap();
+        assert_eq!(details["title"]["from"], "Who signs the AMHP report?");
+        assert_eq!(details["title"]["to"], "Who signs the AMHP's report?");
+        assert_eq!(details["tags"]["from"], json!(["amhp"]));
+        assert_eq!(details["tags"]["to"], json!(["amhp", "reports"]));
+        let details: Value =
+            serde_json::from_str(log.body["items"][3]["details"].as_str().unwrap()).unwrap();
+        assert_eq!(details, json!({"from": 0, "to": 600}));
+        let slow_only = app
+            .get("/api/moderation/log?action=thread.slow_mode", Some(&global))
+            .await;
+        assert_eq!(slow_only.body["items"].as_array().unwrap().len(), 1);
+
+        // The thread's author sees the entries about their thread, without the moderator's name.
+        let own = app.get("/api/moderation/log", Some(&author)).await;
+        assert_eq!(listed(&own), expected);
+        assert!(
+            own.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["actor"].is_null())
+        );
+        // Nobody else's content: the replier and a moderator of another space see none of it.
+        assert_eq!(
+            app.get("/api/moderation/log", Some(&replier)).await.body["items"],
+            json!([])
+        );
+        for path in ["/api/moderation/log", "/api/moderation/log?space=london"] {
+            let theirs = app.get(path, Some(&other_mod)).await;
+            assert_eq!(theirs.status, 200);
+            assert_eq!(theirs.body["items"], json!([]), "{path}");
+        }
+        let _ = author_id;
+    }
+}
+
+#[tokio::test]
+async fn moderators_edits_are_held_for_case_information_like_anyone_elses() {
+    for backend in backends() {
+        let app = TestApp::new(backend).await;
+        put_setting(&app, "held_first_posts", 0).await;
+        let (_, author) = app
+            .member_with_role("author@nhs.net", "Author Person", "member")
+            .await;
+        let (_, reader) = app
+            .member_with_role("reader@nhs.net", "Reader Person", "member")
+            .await;
+        let (_, london_mod) =
+            space_moderator(&app, "lm@nhs.net", "London Space Mod", &["london"]).await;
+        let (_, global) = app
+            .member_with_role("global@nhs.net", "Global Moderator", "moderator")
+            .await;
+        let (t, _) = thread(
+            &app,
+            &author,
+            "london",
+            "Section 12 doctors",
+            "Who do you call?",
+        )
+        .await;
+        let theirs = reply(&app, &author, t, "We use the regional list.")
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+        let another = reply(&app, &author, t, "Ours is kept by the AMHP hub.")
+            .await
+            .body["id"]
+            .as_i64()
+            .unwrap();
+        let own = reply(&app, &london_mod, t, "The list is on the intranet.").await;
+        assert_eq!(own.body["status"], "visible");
+        let own = own.body["id"].as_i64().unwrap();
+
+        // A moderator's edits, of someone else's post or their own, are held.
+        for (post, cookie, body) in [
+            (
+                theirs,
+                &london_mod,
+                json!({"body": "We use the list for 943 476 5919.", "reason": "Added the detail they asked for"}),
+            ),
+            (
+                own,
+                &london_mod,
+                json!({"body": "The list is kept at LS1 4AP."}),
+            ),
+            (
+                another,
+                &global,
+                json!({"body": "She was born on 3rd March 1990.", "reason": "Merged two posts"}),
+            ),
+        ] {
+            let r = app
+                .send("PATCH", &format!("/api/posts/{post}"), body, Some(cookie))
+                .await;
+            assert_eq!(r.status, 200, "{:?}", r.body);
+            assert_eq!(r.body["status"], "held", "post {post}");
+            assert_eq!(r.body["held_reason"], "possible case information");
+        }
+        let page = app.get(&format!("/api/threads/{t}"), Some(&reader)).await;
+        assert_eq!(
+            post_ids(&page).len(),
+            1,
+            "only the opening post is left in view"
+        );
+        assert_eq!(page.body["thread"]["reply_count"], 0);
+        let queue = app.get("/api/moderation/queue", Some(&global)).await;
+        let listed = ids(&queue);
+        for post in [theirs, own, another] {
+            assert!(listed.contains(&format!("post-{post}")), "{listed:?}");
+        }
+
+        // So is a moderator's new title with case information: the thread waits for review.
+        let r = app
+            .send(
+                "PATCH",
+                &format!("/api/threads/{t}"),
+                json!({"title": "Section 12 doctors for LS1 4AP", "reason": "A clearer title"}),
+                Some(&london_mod),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        assert_eq!(r.body["status"], "held");
+        assert_eq!(
+            app.get(&format!("/api/threads/{t}"), Some(&reader))
+                .await
+                .status,
+            404
+        );
+        assert_eq!(
+            app.get(&format!("/api/threads/{t}"), Some(&author))
+                .await
+                .body["posts"][0]["held_reason"],
+            "possible case information"
+        );
     }
 }
 

@@ -72,6 +72,17 @@ pub(crate) fn reason_and_message(
     Ok((reason.unwrap_or_default(), message.flatten()))
 }
 
+/// A reason that only some callers must give (a moderator acting on someone else's content,
+/// where the author needs none): absent or blank is None, anything else is checked as a reason.
+pub(crate) fn optional_reason(reason: Option<&str>) -> ApiResult<Option<String>> {
+    match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(r) => crate::moderation::reason(r)
+            .map(Some)
+            .map_err(|m| ApiError::field("reason", m)),
+    }
+}
+
 /// The viewer's moderation scope, or 403 when they moderate nowhere.
 pub(crate) fn moderator_scope(
     c: &mut DbConn,
