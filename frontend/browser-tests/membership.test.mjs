@@ -1,5 +1,5 @@
 // The membership journey in a real browser against the real server: register, confirm,
-// wait for approval, be approved, change and reset the password, and the audit trail.
+// wait for approval, be approved, be warned, change and reset the password, and the audit trail.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { App, linkFromOutbox } from './harness.mjs';
@@ -16,6 +16,8 @@ const NEWCOMER = {
   reset: 'third-passphrase-0451',
 };
 const APPROVAL_REASON = 'Checked with the regional AMHP lead';
+const WARNING = 'Please keep the names of wards out of your posts.';
+const WARNING_REASON = 'Named a ward in a reply';
 
 describe('membership journey', { concurrency: false }, () => {
   const app = new App();
@@ -130,6 +132,46 @@ describe('membership journey', { concurrency: false }, () => {
     moderator.assertClean();
   });
 
+  test('a moderator warns the member from their page; the member is notified and the log shows it', async () => {
+    const page = moderator.page;
+    await moderator.visit('/members?status=all', 'Members');
+    await page.getByRole('link', { name: NEWCOMER.name }).click();
+    await moderator.settled(NEWCOMER.name);
+    await page.getByRole('heading', { level: 2, name: 'Warn' }).waitFor();
+    // Both the message and the reason are needed.
+    await page.getByRole('button', { name: 'Send warning' }).click();
+    const summary = page.locator('.nhsuk-error-summary');
+    await summary.waitFor();
+    await page.waitForFunction(() => document.activeElement?.classList.contains('nhsuk-error-summary'));
+    const links = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(links, ['#warn-message', '#warn-reason-text']);
+    assert.match(await page.title(), /^Error: /);
+    await moderator.axe('member page with warning errors');
+
+    await page.getByLabel('Message to the member').fill(WARNING);
+    await page.getByRole('button', { name: 'Send warning' }).click();
+    await page.locator('#warn-reason-text-error').waitFor();
+    assert.equal(await page.getByLabel('Message to the member').inputValue(), WARNING, 'a refused warning keeps its message');
+    const form = page.locator('form', { has: page.getByRole('button', { name: 'Send warning' }) });
+    await form.getByLabel('Reason', { exact: true }).fill(WARNING_REASON);
+    await page.getByRole('button', { name: 'Send warning' }).click();
+    await page.getByText(`Your warning has been sent to ${NEWCOMER.name}.`).waitFor();
+    assert.equal(await page.locator('.nhsuk-error-summary').count(), 0);
+    assert.equal(await page.getByLabel('Message to the member').inputValue(), '');
+    await moderator.axe('member page after a warning');
+    moderator.assertClean();
+
+    await newcomer.visit('/notifications', 'Notifications');
+    await newcomer.page.locator('.app-notification__message', { hasText: WARNING }).waitFor();
+    await newcomer.visit('/moderation/log', 'Moderation log');
+    const own = newcomer.page.locator('.app-log tbody tr', { hasText: 'Member warned' });
+    assert.match(await own.first().innerText(), new RegExp(WARNING));
+    await moderator.visit('/moderation/log?action=member.warned', 'Moderation log');
+    const row = moderator.page.locator('.app-log tbody tr', { hasText: NEWCOMER.name });
+    const text = await row.first().innerText();
+    for (const want of [MODERATOR.name, WARNING_REASON, WARNING]) assert.ok(text.includes(want), `the log entry shows ${want}: ${text}`);
+  });
+
   test('the approved member changes their password, signs out and back in with it', async () => {
     await newcomer.visit('/', 'Partners in Practice');
     assert.doesNotMatch(await newcomer.page.locator('#maincontent').innerText(), /awaiting approval/i);
@@ -203,7 +245,9 @@ describe('membership journey', { concurrency: false }, () => {
     await admin.settled(NEWCOMER.name);
     const nextYear = new Date().getUTCFullYear() + 1;
     await admin.page.getByLabel('Suspended until').fill(`${nextYear}-01-31`);
-    await admin.page.getByLabel('Reason', { exact: true }).fill('Shared a person-identifiable case note');
+    // The warning form above has a reason too.
+    const suspend = admin.page.locator('form', { has: admin.page.getByRole('button', { name: 'Suspend member' }) });
+    await suspend.getByLabel('Reason', { exact: true }).fill('Shared a person-identifiable case note');
     await admin.page.getByRole('button', { name: 'Suspend member' }).click();
     await admin.page.getByText(`${NEWCOMER.name} is suspended until`).waitFor();
     await admin.axe('member page after suspension');

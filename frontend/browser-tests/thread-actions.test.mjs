@@ -1,5 +1,6 @@
 // What members and moderators do on a thread page, in a real browser against the real server:
-// tags on a new thread, flags hiding a post, redaction, locking, a space moderator's reach,
+// tags on a new thread, flags hiding a post, redaction, locking, a space moderator's reach and
+// warnings,
 // helpful votes, accepted answers, watching, and the notifications a reply brings.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -204,6 +205,21 @@ describe('thread actions', { concurrency: false }, () => {
     await smod.page.getByRole('button', { name: 'Pin thread' }).click();
     await smod.page.locator('#thread-message', { hasText: 'pinned' }).waitFor();
     assert.match(await smod.page.locator('.app-thread__header .app-markers').innerText(), /Pinned/);
+
+    // They warn the author from her post: the warning is about their space.
+    const opening = smod.page.locator('.app-post').first();
+    await opening.getByRole('button', { name: /^Warn the author\W+Alice Author/ }).click();
+    await chooseReason(smod.page);
+    await smod.page.getByRole('button', { name: 'Send warning' }).click();
+    await smod.page.locator('.nhsuk-error-summary a[href="#mod-warn-message"]').waitFor();
+    await smod.axe('the warning form with an error');
+    await smod.page.getByLabel('Message to the member').fill('Please check posts for case details before sending.');
+    await smod.page.getByRole('button', { name: 'Send warning' }).click();
+    await smod.page.locator('#thread-message', { hasText: 'Your warning has been sent to Alice Author.' }).waitFor();
+    await alice.visit('/notifications', 'Notifications');
+    await alice.page.locator('.app-notification', { hasText: 'Please check posts for case details before sending.' }).waitFor();
+    const log = expectStatus(await apiCall(smod.page, 'GET', '/moderation/log?action=member.warned'), 200, 'log');
+    assert.equal(log.items[0]?.space?.name, 'London', JSON.stringify(log.items[0]));
 
     await smod.visit(`/threads/${elsewhere.id}`, 'In another space');
     assert.equal(await smod.page.locator('.app-menu__moderator').count(), 0);

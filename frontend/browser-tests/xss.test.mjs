@@ -1,8 +1,9 @@
 // Stored XSS: every payload in the shared list, posted as a thread body, a reply, an edit, a
-// thread title, a display name, a tag, a moderator's reason and message, then opened in Chromium
-// as a member and as a moderator on every page that shows it: the thread pages, the space list,
-// the edit preview, the review queue and its item pages, notifications, the moderation log and
-// the members pages. Fails on any dialog, CSP violation or request to another origin; clicks,
+// thread title, a display name, a tag, a moderator's reason and message, a resource summary and
+// an attachment file name, then opened in Chromium as a member and as a moderator on every page
+// that shows it: the thread pages, the space list, the edit preview, search results, the library
+// list, resource and attachments pages, the review queue and its item pages, notifications, the
+// moderation log and the members pages. Fails on any dialog, CSP violation or request to another origin; clicks,
 // hovers, focuses and tabs through what members wrote; checks the DOM of every post container
 // against the allow-list, and every place member text is shown for markup of the app's own only.
 import { after, before, describe, test } from 'node:test';
@@ -24,6 +25,7 @@ const PAYLOADS = readFileSync(PAYLOAD_FILE, 'utf8')
 const ADMIN = { email: 'admin@nhs.example', name: 'Ada Admin', role: 'admin', password: 'admin-passphrase-0451' };
 const MODERATOR = { email: 'mod@nhs.example', name: 'Mo Moderator', role: 'moderator', password: 'moderator-passphrase-0451' };
 const MEMBER = { email: 'member@nhs.example', name: 'Mel Member', role: 'member', password: 'member-passphrase-0451' };
+const CURATOR = { email: 'curator@nhs.example', name: 'Cora Curator', role: 'curator', password: 'curator-passphrase-0451' };
 const TITLE_SPACE = 'amhp-practice';
 const HELD_SPACE = 'xss-held';
 const NAMES_SPACE = 'north-west';
@@ -35,6 +37,41 @@ process.env.POST_RATE_LIMIT = '1000';
 const POST_BODY = ['.app-post__body'];
 // Collapsed as a page shows text.
 const flat = (text) => text.replace(/\s+/g, ' ').trim();
+
+// A 1×1 PNG: the smallest file the upload takes, with no text to extract.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const MAX_SUMMARY = 600;
+const FILES_SLUG = 'payloads-as-file-names';
+
+/** The payloads packed, one a line, into as few summaries (of at most 600 characters) as fit. */
+function summaryBatches() {
+  const out = [[]];
+  for (const p of PAYLOADS) {
+    const last = out[out.length - 1];
+    if (last.length && [...last, p].join('\n').length > MAX_SUMMARY) out.push([p]);
+    else last.push(p);
+  }
+  return out;
+}
+
+/** Uploads the PNG once under each name, as the upload form does; returns { status, body } each. */
+function uploadAs(page, slug, names) {
+  return page.evaluate(
+    async ({ slug, names, png }) => {
+      const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+      const out = [];
+      for (const name of names) {
+        const form = new FormData();
+        form.append('file', new File([bytes], name, { type: 'image/png' }));
+        const res = await fetch(`/api/resources/${slug}/attachments`, { method: 'POST', credentials: 'same-origin', body: form });
+        const text = await res.text();
+        out.push({ status: res.status, body: text ? JSON.parse(text) : null });
+      }
+      return out;
+    },
+    { slug, names, png: PNG },
+  );
+}
 
 /** A title the API accepts (5 to 150 characters on one line) that keeps the payload's text. */
 function titleFor(payload, i) {
@@ -133,6 +170,7 @@ describe('stored XSS payloads', { concurrency: false }, () => {
   let admin;
   let moderator;
   let member;
+  let curator;
   // Signs in as each named member in turn, to post as them.
   let named;
   const threads = {};
@@ -142,18 +180,23 @@ describe('stored XSS payloads', { concurrency: false }, () => {
   const namedMembers = [];
   const queueIds = {};
   const refusedTitles = new Set();
+  // The library: the slugs of the resources whose summaries hold the payloads, and the stored
+  // names (and titles) of the files uploaded under payload names.
+  const summarySlugs = [];
+  const files = [];
   const foreignRequests = [];
   const navigations = [];
 
   before(async () => {
     assert.ok(PAYLOADS.length > 10, `payloads read from ${PAYLOAD_FILE}`);
     await app.start();
-    for (const u of [ADMIN, MODERATOR, MEMBER]) app.createUser(u);
+    for (const u of [ADMIN, MODERATOR, MEMBER, CURATOR]) app.createUser(u);
     admin = await app.person();
     moderator = await app.person();
     member = await app.person();
+    curator = await app.person();
     named = await app.person();
-    for (const p of [admin, moderator, member, named]) {
+    for (const p of [admin, moderator, member, curator, named]) {
       // Anything leaving for another origin fails the test; it is stopped before it goes.
       await p.context.route(
         (url) => url.origin !== app.baseUrl,
@@ -171,10 +214,11 @@ describe('stored XSS payloads', { concurrency: false }, () => {
     await admin.signIn(ADMIN.email, ADMIN.password);
     await moderator.signIn(MODERATOR.email, MODERATOR.password);
     await member.signIn(MEMBER.email, MEMBER.password);
+    await curator.signIn(CURATOR.email, CURATOR.password);
   });
 
   after(async () => {
-    for (const p of [admin, moderator, member, named]) await p?.context.close().catch(() => {});
+    for (const p of [admin, moderator, member, curator, named]) await p?.context.close().catch(() => {});
     await app.stop();
   });
 
@@ -391,36 +435,98 @@ describe('stored XSS payloads', { concurrency: false }, () => {
     });
   }
 
-  test('search results for a word in the payloads are safe for a member', async () => {
-    const person = member;
-    const page = person.page;
-    // The index follows writes within a second; wait until the payload threads are in it.
-    const deadline = Date.now() + 15_000;
-    let found = null;
-    while (Date.now() < deadline) {
-      const r = await apiCall(page, 'GET', '/search?q=alert&limit=20');
-      if (r.status === 200 && r.body.hits.length >= 10) {
-        found = r.body;
-        break;
+  for (const who of ['member', 'moderator']) {
+    test(`search results for a word in the payloads are safe for a ${who}`, async () => {
+      const person = who === 'member' ? member : moderator;
+      const page = person.page;
+      // The index follows writes within a second; wait until the payload threads are in it.
+      const deadline = Date.now() + 15_000;
+      let found = null;
+      while (Date.now() < deadline) {
+        const r = await apiCall(page, 'GET', '/search?q=alert&limit=20');
+        if (r.status === 200 && r.body.hits.length >= 10) {
+          found = r.body;
+          break;
+        }
+        await page.waitForTimeout(250);
       }
-      await page.waitForTimeout(250);
+      assert.ok(found, 'the payload threads are found');
+      // axe once the results are in, by inspect().
+      await person.visit('/search?q=alert', 'Search results for alert', { axe: false });
+      await page.locator('.app-search-result').first().waitFor();
+      assert.equal(await page.locator('.app-search-result').count(), found.hits.length);
+      // Titles are shown as the text the API gave, snippets as text with only <mark> in them.
+      assert.deepEqual((await textsOf(page, '.app-search-result__title')).map(flat), found.hits.map((h) => flat(h.title)));
+      const snippetTags = await page.locator('.app-search-result__snippet *').evaluateAll((els) => els.map((e) => e.localName));
+      assert.ok(snippetTags.every((t) => t === 'mark'), `snippets hold only <mark>: ${snippetTags}`);
+      assert.ok(snippetTags.length > 0, 'the word is marked in the snippets');
+      await inspect(person, `search results for a word in the payloads as a ${who}`, {
+        html: [],
+        text: ['.app-search-result__title', '.app-search-result__snippet', '.app-search-result__meta'],
+        area: '.app-search-results',
+      });
+    });
+  }
+
+  test('a curator adds resources with the payloads as summaries and as attachment file names', async () => {
+    const page = curator.page;
+    const batches = summaryBatches();
+    assert.ok(batches.length <= 10, `${batches.length} resources for the summaries`);
+    // One at a time: resources created side by side on SQLite can fail with "database is locked".
+    const made = [];
+    for (const body of [
+      ...batches.map((lines, n) => ({ kind: 'guidance', title: `Payload summaries ${n + 1}`, summary: lines.join('\n'), body_markdown: 'The summary holds the payloads.', status: 'published' })),
+      { kind: 'toolkit', title: 'Payloads as file names', slug: FILES_SLUG, summary: 'Every file here was uploaded under a payload as its name.', status: 'published' },
+    ]) {
+      made.push(await apiCall(page, 'POST', '/resources', body));
     }
-    assert.ok(found, 'the payload threads are found');
-    // axe once the results are in, by inspect().
-    await person.visit('/search?q=alert', 'Search results for alert', { axe: false });
-    await page.locator('.app-search-result').first().waitFor();
-    assert.equal(await page.locator('.app-search-result').count(), found.hits.length);
-    // Titles are shown as the text the API gave, snippets as text with only <mark> in them.
-    assert.deepEqual((await textsOf(page, '.app-search-result__title')).map(flat), found.hits.map((h) => flat(h.title)));
-    const snippetTags = await page.locator('.app-search-result__snippet *').evaluateAll((els) => els.map((e) => e.localName));
-    assert.ok(snippetTags.every((t) => t === 'mark'), `snippets hold only <mark>: ${snippetTags}`);
-    assert.ok(snippetTags.length > 0, 'the word is marked in the snippets');
-    await inspect(person, 'search results for a word in the payloads', {
+    made.slice(0, batches.length).forEach((r, n) => summarySlugs.push(expectStatus(r, 201, `resource with summary ${n + 1}`).slug));
+    expectStatus(made[batches.length], 201, 'resource for the files');
+
+    // The name is only a label: the server keeps its last path part, without reserved or
+    // invisible characters, ending in the type's extension. Whatever it keeps is shown as text.
+    const uploads = await uploadAs(page, FILES_SLUG, PAYLOADS);
+    uploads.forEach((r, i) => {
+      const a = expectStatus(r, 201, `file named with payload ${i}`);
+      assert.match(a.file_name, /\.png$/);
+      files.push({ name: a.file_name, title: a.title });
+    });
+
+    // The curator's own view: the upload and manage forms around the same names.
+    await curator.visit(`/library/${FILES_SLUG}/attachments`, 'Attachments: Payloads as file names', { axe: false });
+    assert.equal(await page.locator('table.app-attachments tbody tr').count(), PAYLOADS.length);
+    assertShown(await textsOf(page, '.app-attachments td'), files.flatMap((f) => [f.name, f.title]), PAYLOADS.length, 'file names for the curator');
+    await inspect(curator, 'the attachments page as its curator', {
       html: [],
-      text: ['.app-search-result__title', '.app-search-result__snippet', '.app-search-result__meta'],
-      area: '.app-search-results',
+      text: ['.app-attachments td > a', '.app-attachments td > span', '.app-attachments .nhsuk-details__summary-text'],
+      area: '.app-attachments',
     });
   });
+
+  for (const who of ['member', 'moderator']) {
+    test(`the library list, resource pages and attachments are safe for a ${who}`, async () => {
+      const person = who === 'member' ? member : moderator;
+      const page = person.page;
+      await person.visit('/library', 'Library', { axe: false });
+      assertShown(await textsOf(page, '.app-resource-item p'), PAYLOADS, PAYLOADS.length, 'summaries in the library list');
+      await inspect(person, `the library list as a ${who}`, { html: [], text: ['.app-resource-item h2', '.app-resource-item p'], area: '.app-resource-list' });
+
+      for (const [n, slug] of summarySlugs.entries()) {
+        // visit() runs axe on each as it opens; the 2 s wait once.
+        await person.visit(`/library/${slug}`, `Payload summaries ${n + 1}`);
+        await inspect(person, `resource ${slug} as a ${who}`, { html: ['.app-resource__body'], text: ['.nhsuk-lede-text'], area: '#maincontent', axe: false, wait: n === 0 });
+      }
+      assertShown(await textsOf(page, '.nhsuk-lede-text'), summaryBatches().at(-1), 1, 'the last summary on its page');
+
+      await person.visit(`/library/${FILES_SLUG}`, 'Payloads as file names', { axe: false });
+      assertShown(await textsOf(page, '.app-attachments li'), files.map((f) => f.title), PAYLOADS.length, 'file titles on the resource page');
+      await inspect(person, `the resource of payload files as a ${who}`, { html: [], text: ['.app-attachments li'], area: '.app-attachments', wait: false });
+
+      await person.visit(`/library/${FILES_SLUG}/attachments`, 'Attachments: Payloads as file names', { axe: false });
+      assertShown(await textsOf(page, '.app-attachments td'), files.flatMap((f) => [f.name, f.title]), PAYLOADS.length, 'file names on the attachments page');
+      await inspect(person, `the attachments page as a ${who}`, { html: [], text: ['.app-attachments td'], area: '.app-attachments', wait: false });
+    });
+  }
 
   const QUEUE_TEXT = ['.app-queue__item h2', '.app-queue__item .nhsuk-summary-list__value', '.app-queue__kind', '.app-findings li', '.app-flags li', '.app-appeal-text'];
 
@@ -625,6 +731,6 @@ describe('stored XSS payloads', { concurrency: false }, () => {
   test('nothing ran, loaded from elsewhere or navigated away', () => {
     assert.deepEqual(foreignRequests, []);
     assert.deepEqual(navigations, []);
-    for (const p of [admin, moderator, member, named]) p.assertClean();
+    for (const p of [admin, moderator, member, curator, named]) p.assertClean();
   });
 });

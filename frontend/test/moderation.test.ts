@@ -3,6 +3,7 @@ import { actionText, combineReason, reasonErrors, type LogEntry, type QueueItem 
 import { actionsFor, itemTitle, kindOfId } from '../src/pages/moderation/queue';
 import { targetHref } from '../src/pages/moderation/log';
 import { moved } from '../src/pages/admin/spaces';
+import { checkWarning } from '../src/pages/members';
 import { wholeNumber } from '../src/pages/settings';
 
 const item = (over: Partial<QueueItem>): QueueItem => ({
@@ -90,5 +91,14 @@ describe('settings numbers', () => {
     expect(rule('51')).toMatch(/0 to 50/);
     expect(rule('2.5')).toMatch(/whole number/);
     expect(rule('')).toMatch(/whole number/);
+  });
+});
+
+describe('warnings', () => {
+  it('need a message and a reason, the message first as on the form', () => {
+    expect(checkWarning({}).map((e) => e.field)).toEqual(['message', 'reason']);
+    expect(checkWarning({ message: ' ', preset: 'Spam' }).map((e) => e.field)).toEqual(['message']);
+    expect(checkWarning({ message: 'Please stop', reason_text: 'Second advert' })).toEqual([]);
+    expect(checkWarning({ message: 'x'.repeat(2001), reason_text: 'ok' }).map((e) => e.field)).toEqual(['message']);
   });
 });

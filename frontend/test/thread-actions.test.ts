@@ -93,9 +93,9 @@ describe('moderator actions', () => {
   const keys = (p: PostView, s = slots()) => postActions(p, s).map((a) => a.key);
 
   it('follow the post\u2019s state, and none for someone who doesn\u2019t moderate here', () => {
-    expect(keys(post())).toEqual(['hide', 'delete', 'redact']);
-    expect(keys(post({ status: 'hidden' }))).toEqual(['unhide', 'delete', 'redact']);
-    expect(keys(post({ status: 'deleted' }))).toEqual(['restore']);
+    expect(keys(post())).toEqual(['hide', 'delete', 'redact', 'warn']);
+    expect(keys(post({ status: 'hidden' }))).toEqual(['unhide', 'delete', 'redact', 'warn']);
+    expect(keys(post({ status: 'deleted' }))).toEqual(['restore', 'warn']);
     expect(keys(post({ author_id: 9 }))).toEqual(['hide', 'redact']);
     expect(keys(post(), slots({}, false))).toEqual([]);
   });
@@ -103,8 +103,17 @@ describe('moderator actions', () => {
   it('can\u2019t redact twice, and mark a redacted post', () => {
     const redacted = post({ body_html: '<p class="app-redacted">Removed by moderators.</p>' });
     expect(isRedacted(redacted)).toBe(true);
-    expect(keys(redacted)).toEqual(['hide', 'delete']);
+    expect(keys(redacted)).toEqual(['hide', 'delete', 'warn']);
     expect(postMarkers({ ...redacted, status: 'hidden' }).map((m) => m.text)).toEqual(['Hidden', 'Redacted']);
+  });
+
+  it('warn the author about this space, with a message they must be given', () => {
+    const warn = postActions(post(), slots()).find((a) => a.key === 'warn');
+    expect(warn?.message).toBe(false);
+    expect(warn?.check?.({ message: '  ' }).map((e) => e.field)).toEqual(['message']);
+    expect(warn?.check?.({ message: 'Please keep case details out of posts' })).toEqual([]);
+    expect(warn?.fieldIds).toEqual({ message: 'mod-warn-message' });
+    expect(warn?.done).toBe('Your warning has been sent to Ari.');
   });
 
   it('on the thread follow its state; only redaction and deletion carry no message', () => {

@@ -1,10 +1,10 @@
 // The moderator's menu on a thread page they moderate: hide, unhide, delete, restore and
-// redact posts; lock, pin, move, hide, slow down and retitle or retag the thread. Every action
-// asks for a reason (a preset or one's own words) and, where the API takes one, a message to
-// the author; the outcome is announced after the thread is read again.
+// redact posts and warn their authors; lock, pin, move, hide, slow down and retitle or retag the
+// thread. Every action asks for a reason (a preset or one's own words) and, where the API takes
+// one, a message to the author; the outcome is announced after the thread is read again.
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { api, call, type FieldError, type PostView, type Result, type Space } from '../api/client';
-import { button, fieldErrorsToFormErrors, formValues, inputField, selectField } from '../forms';
+import { button, fieldErrorsToFormErrors, formValues, inputField, selectField, textareaField } from '../forms';
 import { warningCallout } from '../ui';
 import { isRedacted } from './markers';
 import { perPage } from './page-state';
@@ -25,6 +25,8 @@ export interface ModAction {
   key: string;
   /** The menu item's text (the thing acted on is added for screen readers). */
   label: string;
+  /** What screen readers hear after the label, when not "the post by …". */
+  about?: string;
   heading: string;
   submit: string;
   explain?: string;
@@ -114,7 +116,41 @@ export function postActions(p: PostView, s: SlotContext): ModAction[] {
       }),
     );
   }
+  if (!own) out.push(warnAuthor(p, s.thread.thread.category));
   return out;
+}
+
+/** A warning to the post's author about this space (space moderators must name one of theirs). */
+function warnAuthor(p: PostView, category: string): ModAction {
+  const messageId = `${PREFIX}-warn-message`;
+  return {
+    key: 'warn',
+    label: 'Warn the author',
+    about: `, ${p.author_name}`,
+    heading: `Warn ${p.author_name}`,
+    submit: 'Send warning',
+    explain: 'They get a notification and an email with your message. The warning is recorded in the moderation log, where they can appeal it.',
+    message: false,
+    fields: (values, errors) => warningMessageField(messageId, values.message, errors.message),
+    fieldIds: { message: messageId },
+    check: (v) => ((v.message ?? '').trim() ? [] : [{ field: 'message', message: 'Enter a message for the member' }]),
+    send: (sent) =>
+      call(api.POST('/members/{id}/warn', { params: { path: { id: p.author_id } }, body: { message: (sent.values.message ?? '').trim(), reason: sent.reason, category } })),
+    done: `Your warning has been sent to ${p.author_name}.`,
+  };
+}
+
+/** The warning's message, which the member reads: on the member page and in the post's menu. */
+export function warningMessageField(id: string, value: string | undefined, error: string | undefined): TemplateResult {
+  return textareaField({
+    id,
+    name: 'message',
+    label: 'Message to the member',
+    hint: 'They see this in their notifications and by email. Do not quote what they wrote or include case information.',
+    value,
+    error,
+    rows: 4,
+  });
 }
 
 const titleAndTags = (values: Record<string, string>, errors: Record<string, string>) =>
@@ -259,7 +295,7 @@ function panelTemplate(s: SlotContext, panel: Panel): TemplateResult {
 postMenuSlots.push((p, s) =>
   postActions(p, s).map(
     (a) => html`<li class="app-menu__moderator">
-      <button class="app-link-button" type="button" @click=${() => void open(s, p.id, a)}>${a.label}${hidden(` the post by ${p.author_name} (a moderator action)`)}</button>
+      <button class="app-link-button" type="button" @click=${() => void open(s, p.id, a)}>${a.label}${hidden(`${a.about ?? ` the post by ${p.author_name}`} (a moderator action)`)}</button>
     </li>`,
   ),
 );

@@ -60,17 +60,20 @@ export interface ReasonFieldOptions {
   errors: Record<string, string>;
   /** Whether the action can carry a message to the author. */
   message: boolean;
+  /** Who the reason is not sent to, in the hint (default "the author"). */
+  recipient?: string;
 }
 
 export function reasonFields(o: ReasonFieldOptions): TemplateResult {
   const ids = reasonIds(o.prefix);
   const presets = o.presets ?? [];
+  const hint = `Recorded in the moderation log. It is not sent to ${o.recipient ?? 'the author'}.`;
   return html`${presets.length
       ? selectField({
           id: ids.preset,
           name: 'preset',
           label: 'Reason',
-          hint: 'Recorded in the moderation log. It is not sent to the author.',
+          hint,
           choices: [{ value: '', text: 'Choose a reason (or write your own below)' }, ...presets.map((p) => ({ value: p.text, text: p.text }))],
           value: o.values.preset ?? '',
         })
@@ -79,7 +82,7 @@ export function reasonFields(o: ReasonFieldOptions): TemplateResult {
       id: ids.text,
       name: 'reason_text',
       label: presets.length ? 'Your own reason, or more detail (optional with a chosen reason)' : 'Reason',
-      hint: presets.length ? undefined : 'Recorded in the moderation log. It is not sent to the author.',
+      hint: presets.length ? undefined : hint,
       value: o.values.reason_text ?? '',
       error: o.errors.reason,
     })}

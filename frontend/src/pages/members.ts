@@ -1,8 +1,11 @@
 // Member moderation: the pending queue and the member list, and one member's page with the
-// approve, decline, role, suspend and unsuspend actions. Every decision carries a reason.
+// approve, decline, role, warn, suspend and unsuspend actions. Every decision carries a reason.
 import { html, nothing, type TemplateResult } from 'lit-html';
-import { api, call, type Member, type Role } from '../api/client';
-import { button, errorSummary, hasErrors, inputField, NO_ERRORS, problemToFormErrors, selectField, textareaField, type FormErrors } from '../forms';
+import { api, call, type FieldError, type Member, type Role } from '../api/client';
+import { button, errorSummary, fieldErrorsToFormErrors, formValues, hasErrors, inputField, NO_ERRORS, problemToFormErrors, selectField, textareaField, type FormErrors } from '../forms';
+import { warningMessageField } from '../forum/moderator-menu';
+import { checkReason, combineReason, loadReasons, reasonFieldIds, reasonFields } from '../forum/reasons';
+import { loadSpaces } from '../forum/space-names';
 import { loadMeta, regionName } from '../meta';
 import { canAdminister, isSuspended } from '../nav';
 import type { PageContext } from '../routes';
@@ -184,13 +187,23 @@ export async function membersPage(ctx: PageContext): Promise<void> {
 
 const ROLES: Role[] = ['member', 'curator', 'moderator', 'admin'];
 
+const WARN_PREFIX = 'warn';
+const WARN_IDS: Record<string, string> = { ...reasonFieldIds(WARN_PREFIX), message: `${WARN_PREFIX}-message`, category: `${WARN_PREFIX}-category` };
+
+/** Checks a warning before sending, in the order of the form: the message, then the reason. */
+export function checkWarning(values: Record<string, string>): FieldError[] {
+  const missing: FieldError[] = (values.message ?? '').trim() ? [] : [{ field: 'message', message: 'Enter a message for the member' }];
+  return [...missing, ...checkReason(values)];
+}
+
 export async function memberPage(ctx: PageContext): Promise<void> {
   const id = Number(ctx.params.id);
   if (!Number.isSafeInteger(id) || id <= 0) {
     ctx.showProblem({ type: 'about:blank', title: 'Page not found', status: 404 });
     return;
   }
-  const [meta, res] = await Promise.all([loadMeta(), call(api.GET('/members/{id}', { params: { path: { id } } }))]);
+  // The preset reasons and space names are for the warning form; it works without them.
+  const [meta, res, presets, spaces] = await Promise.all([loadMeta(), call(api.GET('/members/{id}', { params: { path: { id } } })), loadReasons(), loadSpaces()]);
   if (!ctx.isCurrent()) return;
   if (!res.ok) {
     ctx.showProblem(res.problem);
@@ -201,11 +214,13 @@ export async function memberPage(ctx: PageContext): Promise<void> {
   let message: string | null = null;
   let busy = false;
   // Which form the current errors belong to, so a message shows beside the right field.
-  type FormKey = 'decide' | 'role' | 'suspend' | 'unsuspend';
+  type FormKey = 'decide' | 'role' | 'warn' | 'suspend' | 'unsuspend';
   let errorsIn: FormKey | null = null;
   const fieldsFor = (key: FormKey): Record<string, string> => (errorsIn === key ? errors.fields : {});
   const isAdmin = canAdminister(ctx.member);
   const isSelf = ctx.member?.id === member.id;
+  // Kept between renders, so a refused warning keeps what was written.
+  let warnValues: Record<string, string> = {};
 
   const rerender = () => {
     const suspended = isSuspended(member);
@@ -244,6 +259,25 @@ export async function memberPage(ctx: PageContext): Promise<void> {
                     ${selectField({ id: 'role', name: 'role', label: 'Role', choices: ROLES.map((r) => ({ value: r, text: ROLE_TEXT[r] })), value: member.role, error: fieldsFor('role').role })}
                     ${textareaField({ id: 'role-reason', name: 'reason', label: 'Reason (optional)', rows: 2, error: fieldsFor('role').reason })}
                     ${button('Change role', { disabled: busy })}
+                  </form>`
+              : nothing}
+
+            ${!isSelf && member.status === 'active'
+              ? html`<h2>Warn</h2>
+                  <p>Warn ${member.display_name} about their conduct. It is recorded in the moderation log, where they can appeal it.</p>
+                  <form novalidate @submit=${onWarn}>
+                    ${warningMessageField(WARN_IDS.message, warnValues.message, fieldsFor('warn').message)}
+                    ${reasonFields({ prefix: WARN_PREFIX, presets, values: warnValues, errors: fieldsFor('warn'), message: false, recipient: 'the member' })}
+                    ${selectField({
+                      id: WARN_IDS.category,
+                      name: 'category',
+                      label: 'Space it is about (optional)',
+                      hint: 'Moderators of that space will see the warning in its log.',
+                      choices: [{ value: '', text: 'Not about one space' }, ...(spaces ?? []).map((x) => ({ value: x.slug, text: x.name }))],
+                      value: warnValues.category ?? '',
+                      error: fieldsFor('warn').category,
+                    })}
+                    ${button('Send warning', { disabled: busy })}
                   </form>`
               : nothing}
 
@@ -323,6 +357,39 @@ export async function memberPage(ctx: PageContext): Promise<void> {
     busy = true;
     const res = await call(api.PATCH('/members/{id}', { params: { path: { id: member.id } }, body: reason ? { role, reason } : { role } }));
     finish('role', res, `Role changed to ${ROLE_TEXT[role].toLowerCase()}.`, { role: 'role', reason: 'role-reason' });
+  };
+
+  const onWarn = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    warnValues = formValues(event.currentTarget as HTMLFormElement);
+    const found = checkWarning(warnValues);
+    if (found.length) {
+      errorsIn = 'warn';
+      errors = fieldErrorsToFormErrors(found, WARN_IDS);
+      message = null;
+      rerender();
+      ctx.focusErrorSummary();
+      return;
+    }
+    const category = warnValues.category ?? '';
+    const body = { message: (warnValues.message ?? '').trim(), reason: combineReason(warnValues.preset ?? '', warnValues.reason_text ?? ''), ...(category ? { category } : {}) };
+    busy = true;
+    const res = await call(api.POST('/members/{id}/warn', { params: { path: { id: member.id } }, body }));
+    busy = false;
+    if (!ctx.isCurrent()) return;
+    if (!res.ok) {
+      errors = problemToFormErrors(res.problem, WARN_IDS);
+      errorsIn = 'warn';
+      message = null;
+      rerender();
+      ctx.focusErrorSummary();
+      return;
+    }
+    warnValues = {};
+    errors = NO_ERRORS;
+    message = `Your warning has been sent to ${member.display_name}.`;
+    rerender();
   };
 
   const onSuspend = async (event: Event) => {
