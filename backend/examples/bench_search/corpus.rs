@@ -90,7 +90,10 @@ fn fit_title(title: &str, text: &str) -> (String, String) {
     if title.chars().count() <= MAX {
         return (title.to_owned(), text.to_owned());
     }
-    let limit = title.char_indices().nth(MAX).map_or(title.len(), |(i, _)| i);
+    let limit = title
+        .char_indices()
+        .nth(MAX)
+        .map_or(title.len(), |(i, _)| i);
     let cut = title[..limit].rfind(' ').unwrap_or(limit);
     (
         title[..cut].to_owned(),

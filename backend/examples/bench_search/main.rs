@@ -114,7 +114,8 @@ struct Server {
 
 impl Server {
     fn start(bin: &Path) -> Server {
-        let dir = std::env::temp_dir().join(format!("partners-bench-search-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("partners-bench-search-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -127,7 +128,10 @@ impl Server {
             ("DATA_DIR", dir.display().to_string()),
             ("BIND", format!("127.0.0.1:{port}")),
             ("PUBLIC_URL", base.clone()),
-            ("FRONTEND_DIR", dir.join("no-frontend").display().to_string()),
+            (
+                "FRONTEND_DIR",
+                dir.join("no-frontend").display().to_string(),
+            ),
             ("LOG_FILTER", "warn".into()),
             // The load is one admin writing 100,000 posts: lift the posting limit for it.
             ("POST_RATE_LIMIT", "10000".into()),
@@ -186,8 +190,8 @@ impl Server {
 
     /// Resident and peak resident memory of the server, in MiB.
     fn memory(&self) -> (f64, f64) {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
         let field = |name: &str| {
             status
                 .lines()
@@ -476,10 +480,12 @@ fn ours(index: &SearchIndex, glossary: &Glossary, q: &str) -> Vec<String> {
         .map(|r| {
             r.hits
                 .into_iter()
-                .map(|h| match h.slug.as_deref().and_then(|s| s.strip_prefix("scifact-")) {
-                    Some(id) => id.to_owned(),
-                    None => h.id,
-                })
+                .map(
+                    |h| match h.slug.as_deref().and_then(|s| s.strip_prefix("scifact-")) {
+                        Some(id) => id.to_owned(),
+                        None => h.id,
+                    },
+                )
                 .collect()
         })
         .unwrap_or_default()
@@ -513,7 +519,10 @@ fn docs_for_databases(sci: &SciFact, threads: &[GeneratedThread]) -> Vec<Doc> {
 #[tokio::main]
 async fn main() {
     let mut args = std::env::args().skip(1);
-    let bin = PathBuf::from(args.next().unwrap_or_else(|| "target/release/partners".into()));
+    let bin = PathBuf::from(
+        args.next()
+            .unwrap_or_else(|| "target/release/partners".into()),
+    );
     let scifact_dir = PathBuf::from(
         args.next()
             .unwrap_or_else(|| "../shared/bench-data/scifact".into()),
@@ -587,7 +596,10 @@ async fn main() {
     )
     .await;
     while total(&member, &base, &mark).await == 0 {
-        assert!(caught_up.elapsed() < Duration::from_secs(600), "index never caught up");
+        assert!(
+            caught_up.elapsed() < Duration::from_secs(600),
+            "index never caught up"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let catch_up_secs = caught_up.elapsed().as_secs_f64();
@@ -595,7 +607,9 @@ async fn main() {
     let (rss_loaded, _) = server.memory();
     let index_dir = server.index_dir();
     let index_bytes = dir_size(&index_dir);
-    let indexed = SearchIndex::open(&index_dir).expect("open the index").num_docs();
+    let indexed = SearchIndex::open(&index_dir)
+        .expect("open the index")
+        .num_docs();
 
     eprintln!("write to searchable ({writes} writes)");
     let fresh = stats(freshness(&admin, &member, &base, fresh_thread, writes).await);
@@ -612,7 +626,9 @@ async fn main() {
     eprintln!("in process, on the server's index");
     let index = SearchIndex::open(&index_dir).expect("open the index");
     let glossary = Glossary::shipped();
-    let ours_sci = measure(&sci.queries, Some(&sci.judgments), |q| ours(&index, &glossary, q));
+    let ours_sci = measure(&sci.queries, Some(&sci.judgments), |q| {
+        ours(&index, &glossary, q)
+    });
     let ours_member = measure(&member_queries, None, |q| ours(&index, &glossary, q));
     drop(index);
 
@@ -634,7 +650,9 @@ async fn main() {
         .into_iter()
         .map(|form| {
             (
-                measure(&sci.queries, Some(&sci.judgments), |q| pg.search(q, form).unwrap()),
+                measure(&sci.queries, Some(&sci.judgments), |q| {
+                    pg.search(q, form).unwrap()
+                }),
                 measure(&member_queries, None, |q| pg.search(q, form).unwrap()),
             )
         })
@@ -646,7 +664,9 @@ async fn main() {
         .into_iter()
         .map(|form| {
             (
-                measure(&sci.queries, Some(&sci.judgments), |q| lite.search(q, form).unwrap()),
+                measure(&sci.queries, Some(&sci.judgments), |q| {
+                    lite.search(q, form).unwrap()
+                }),
                 measure(&member_queries, None, |q| lite.search(q, form).unwrap()),
             )
         })
@@ -662,12 +682,17 @@ async fn main() {
         threads.len(),
     );
     println!();
-    println!("**Over HTTP** (`GET /api/search?q=…&limit=10`, signed in as a member, {rate} requests a second for {secs} s, latency from when each request was due):");
+    println!(
+        "**Over HTTP** (`GET /api/search?q=…&limit=10`, signed in as a member, {rate} requests a second for {secs} s, latency from when each request was due):"
+    );
     println!();
     println!("| Queries | Offered req/s | Achieved req/s | Failed | p50 ms | p99 ms | max ms |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for (name, p) in [
-        ("Member queries (300: the field's terms, 1–3 title words, some misspelt)", &http_member),
+        (
+            "Member queries (300: the field's terms, 1–3 title words, some misspelt)",
+            &http_member,
+        ),
         ("SciFact test claims (300, 5–30 words each)", &http_sci),
     ] {
         println!(
@@ -676,9 +701,14 @@ async fn main() {
         );
     }
     println!();
-    println!("**Side by side, in process, on the same {} documents** (each query once after a warm-up; PostgreSQL over loopback; nDCG@10 of the 300 SciFact test claims among all the documents):", docs.len());
+    println!(
+        "**Side by side, in process, on the same {} documents** (each query once after a warm-up; PostgreSQL over loopback; nDCG@10 of the 300 SciFact test claims among all the documents):",
+        docs.len()
+    );
     println!();
-    println!("| Engine | nDCG@10 | SciFact claims p50 ms | p99 ms | Member queries p50 ms | p99 ms | PostgreSQL's p99 ÷ this p99 (claims, member queries) |");
+    println!(
+        "| Engine | nDCG@10 | SciFact claims p50 ms | p99 ms | Member queries p50 ms | p99 ms | PostgreSQL's p99 ÷ this p99 (claims, member queries) |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     let pg_p99 = (pg_runs[0].0.latency.p99, pg_runs[0].1.latency.p99);
     let pg_or_p99 = (pg_runs[1].0.latency.p99, pg_runs[1].1.latency.p99);
@@ -696,11 +726,26 @@ async fn main() {
             pg_or_p99.1 / member_run.latency.p99,
         );
     };
-    row("Partners in Practice (tantivy, the server's index)", (&ours_sci, &ours_member));
-    row("PostgreSQL: `websearch_to_tsquery` of the query as typed (every word required)", (&pg_runs[0].0, &pg_runs[0].1));
-    row("PostgreSQL: `websearch_to_tsquery` of its words joined by `or`", (&pg_runs[1].0, &pg_runs[1].1));
-    row("SQLite FTS5 `bm25()`: every word", (&lite_runs[0].0, &lite_runs[0].1));
-    row("SQLite FTS5 `bm25()`: any word (`OR`)", (&lite_runs[1].0, &lite_runs[1].1));
+    row(
+        "Partners in Practice (tantivy, the server's index)",
+        (&ours_sci, &ours_member),
+    );
+    row(
+        "PostgreSQL: `websearch_to_tsquery` of the query as typed (every word required)",
+        (&pg_runs[0].0, &pg_runs[0].1),
+    );
+    row(
+        "PostgreSQL: `websearch_to_tsquery` of its words joined by `or`",
+        (&pg_runs[1].0, &pg_runs[1].1),
+    );
+    row(
+        "SQLite FTS5 `bm25()`: every word",
+        (&lite_runs[0].0, &lite_runs[0].1),
+    );
+    row(
+        "SQLite FTS5 `bm25()`: any word (`OR`)",
+        (&lite_runs[1].0, &lite_runs[1].1),
+    );
     println!();
     println!("**Writing and indexing:**");
     println!();
@@ -718,10 +763,7 @@ async fn main() {
         "| `partners reindex` (from the database into a new generation, server stopped) | {reindexed} documents in {reindex_secs:.1} s: {:.0} a second |",
         reindexed as f64 / reindex_secs
     );
-    println!(
-        "| PostgreSQL: load and GIN index | {:.1} s |",
-        pg_load
-    );
+    println!("| PostgreSQL: load and GIN index | {:.1} s |", pg_load);
     println!("| SQLite FTS5: load and optimise | {lite_load:.1} s |");
     println!();
     println!("**Memory** of the `partners serve` process (resident set):");
@@ -731,5 +773,8 @@ async fn main() {
     println!("| Started, empty | {rss_empty:.0} |");
     println!("| {indexed} documents indexed | {rss_loaded:.0} |");
     println!("| After the HTTP runs | {rss_after:.0} (peak {hwm:.0}) |");
-    println!("| Index on disk | {:.0} MiB |", index_bytes as f64 / (1024.0 * 1024.0));
+    println!(
+        "| Index on disk | {:.0} MiB |",
+        index_bytes as f64 / (1024.0 * 1024.0)
+    );
 }

@@ -106,7 +106,9 @@ async fn set_thread(
             if !thread.visible_to(v) {
                 return Ok(false);
             }
-            c.write_transaction::<_, DbError, _>(|c| ThreadWatch::set(c, user.id, thread_id, watching))?;
+            c.write_transaction::<_, DbError, _>(|c| {
+                ThreadWatch::set(c, user.id, thread_id, watching)
+            })?;
             Ok(true)
         })
         .await;

@@ -2,7 +2,6 @@
 //! and what a curator's decision does. Publishing makes a library resource of kind
 //! `practice_example` and opens its discussion thread in the topic space, in one transaction.
 
-
 use crate::content::case_guard;
 use crate::db::audit::NewAudit;
 use crate::db::forum::{Category, enqueue_search};

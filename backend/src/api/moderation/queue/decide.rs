@@ -1,7 +1,6 @@
 //! Decisions on queue items: posts (held or flagged) and appeals. Members' decisions reuse the
 //! members API's approval and decline.
 
-
 use super::items::{ItemKey, entry};
 use super::{DecisionAction, ItemKind};
 use crate::api::moderation::ActionResult;
