@@ -104,6 +104,33 @@ fn typos_match_and_exact_ranks_first() {
 }
 
 #[test]
+fn words_many_documents_hold_get_no_typo_matching() {
+    let mut docs: Vec<SearchDoc> = (1..=5)
+        .map(|i| {
+            doc(
+                &format!("resource:{i}"),
+                "Capacity",
+                "Capacity assessment notes.",
+            )
+        })
+        .collect();
+    docs.push(doc("resource:9", "Capacitor", "An electrical part."));
+    docs.push(doc("resource:10", "Tribunals", "Tribunal hearing notes."));
+    docs.push(doc("resource:11", "Tribunes", "Roman officials."));
+    let index = index_of(docs);
+    // "capacity" is in five documents: it is taken as spelt as meant and finds only itself.
+    let found = ids(&index, "capacity");
+    assert_eq!(found.len(), 5, "{found:?}");
+    assert!(!found.contains(&"resource:9".to_owned()));
+    // "tribunal" is in one document only: its neighbours two edits away are still found.
+    let found = ids(&index, "tribunal");
+    assert!(found.contains(&"resource:11".to_owned()), "{found:?}");
+    assert_eq!(found.first().map(String::as_str), Some("resource:10"));
+    // A word no document holds is matched to its neighbours.
+    assert_eq!(ids(&index, "capacitr").len(), 6);
+}
+
+#[test]
 fn phrases_exclusion_and_or() {
     let index = index_of(vec![
         doc(
