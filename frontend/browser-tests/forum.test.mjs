@@ -3,7 +3,7 @@
 // quoting, editing, earlier versions, deleting and paging a long thread.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { App } from './harness.mjs';
+import { App, headerLink } from './harness.mjs';
 import { apiCall, apiCalls, expectStatus } from './forum-helpers.mjs';
 
 const MODERATOR = { email: 'mod@nhs.example', name: 'Mo Moderator', role: 'moderator', password: 'moderator-passphrase-0451', region: 'london' };
@@ -37,7 +37,7 @@ describe('forum', { concurrency: false }, () => {
 
   test('members find the regional and topic spaces from the header', async () => {
     const page = newcomer.page;
-    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Spaces' }).click();
+    await (await headerLink(page, 'Spaces')).click();
     await newcomer.settled('Spaces');
     await page.getByRole('heading', { name: 'Regional communities' }).waitFor();
     await page.getByRole('heading', { name: 'Topic spaces' }).waitFor();

@@ -204,6 +204,18 @@ export class Person {
   }
 }
 
+/**
+ * The header link named `name` on `page`. With many links the header moves the ones that don't
+ * fit under its "More" menu, where they are hidden until it is opened: open it when needed.
+ */
+export async function headerLink(page, name) {
+  const link = page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name });
+  if ((await link.count()) === 0) {
+    await page.locator('#app-header .nhsuk-header__menu-toggle').click();
+  }
+  return link;
+}
+
 /** Reads the newest link with `path?token=` from the outbox page, as an admin. */
 export async function linkFromOutbox(admin, to, path) {
   await admin.visit(`/admin/outbox?to=${encodeURIComponent(to)}`, 'Mail outbox');

@@ -4,7 +4,7 @@
 // page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { App } from './harness.mjs';
+import { App, headerLink } from './harness.mjs';
 
 const CURATOR = { email: 'curator@nhs.example', name: 'Cora Curator', role: 'curator', password: 'curator-passphrase-0451', region: 'london' };
 const MEMBER = { email: 'member@nhs.example', name: 'Max Member', role: 'member', password: 'member-passphrase-0451', region: 'london' };
@@ -31,7 +31,7 @@ describe('library', { concurrency: false }, () => {
 
   test('a curator adds a resource, edits it twice, reads the diff and restores the first revision', async () => {
     const page = curator.page;
-    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Library' }).click();
+    await (await headerLink(page, 'Library')).click();
     await curator.settled('Library');
     await page.getByRole('link', { name: 'Add a resource' }).click();
     await curator.settled('Add a resource');

@@ -2,7 +2,7 @@
 // wait for approval, be approved, be warned, change and reset the password, and the audit trail.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { App, linkFromOutbox } from './harness.mjs';
+import { App, linkFromOutbox, headerLink } from './harness.mjs';
 
 const ADMIN = { email: 'admin@nhs.example', name: 'Ada Admin', role: 'admin', password: 'admin-passphrase-0451' };
 const MODERATOR = { email: 'mod@nhs.example', name: 'Mo Moderator', role: 'moderator', password: 'moderator-passphrase-0451' };
@@ -108,7 +108,7 @@ describe('membership journey', { concurrency: false }, () => {
 
   test('a moderator approves them with a reason', async () => {
     await moderator.signIn(MODERATOR.email, MODERATOR.password);
-    await moderator.page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Members' }).click();
+    await (await headerLink(moderator.page, 'Members')).click();
     await moderator.settled('Members');
     const card = moderator.page.locator('.nhsuk-card', { hasText: NEWCOMER.email });
     // Declining needs a reason.
@@ -175,7 +175,7 @@ describe('membership journey', { concurrency: false }, () => {
   test('the approved member changes their password, signs out and back in with it', async () => {
     await newcomer.visit('/', 'Partners in Practice');
     assert.doesNotMatch(await newcomer.page.locator('#maincontent').innerText(), /awaiting approval/i);
-    await newcomer.page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'My account' }).click();
+    await (await headerLink(newcomer.page, 'My account')).click();
     await newcomer.settled('My account');
     await newcomer.page.getByLabel('Current password').fill(NEWCOMER.password);
     await newcomer.page.getByLabel('New password', { exact: true }).fill(NEWCOMER.changed);

@@ -3,7 +3,7 @@
 // spaces with their space moderators, and the settings admins control.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { App } from './harness.mjs';
+import { App, headerLink } from './harness.mjs';
 import { apiCall, expectStatus } from './forum-helpers.mjs';
 
 const ADMIN = { email: 'admin@nhs.example', name: 'Ada Admin', role: 'admin', password: 'admin-passphrase-0451', region: 'london' };
@@ -57,7 +57,7 @@ describe('moderation', { concurrency: false }, () => {
 
   test('an admin keeps the preset reasons moderators choose from', async () => {
     const page = admin.page;
-    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Administration' }).click();
+    await (await headerLink(page, 'Administration')).click();
     await admin.settled('Administration');
     await page.getByRole('link', { name: 'Preset reasons' }).click();
     await admin.settled('Preset reasons');
@@ -86,7 +86,7 @@ describe('moderation', { concurrency: false }, () => {
     heldThreadId = created.thread_id;
 
     const page = mod1.page;
-    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Review queue' }).click();
+    await (await headerLink(page, 'Review queue')).click();
     await mod1.settled('Review queue');
     const item = queueItem(mod1, HELD_TITLE);
     await item.waitFor();
@@ -156,7 +156,7 @@ describe('moderation', { concurrency: false }, () => {
     assert.match(await other.page.locator('#maincontent').innerText(), /monthly/);
     other.assertClean();
 
-    await newcomer.page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Moderation log' }).click();
+    await (await headerLink(newcomer.page, 'Moderation log')).click();
     await newcomer.settled('Moderation log');
     const row = newcomer.page.locator('tr', { hasText: 'Post approved' });
     await row.first().waitFor();

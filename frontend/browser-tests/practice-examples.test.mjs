@@ -4,7 +4,7 @@
 // thread that opens. axe runs on every page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { App } from './harness.mjs';
+import { App, headerLink } from './harness.mjs';
 import { apiCall } from './forum-helpers.mjs';
 
 const CURATOR = { email: 'curator@nhs.example', name: 'Cara Curator', role: 'curator', password: 'curator-passphrase-0451', region: 'london' };
@@ -75,7 +75,7 @@ describe('practice examples', { concurrency: false }, () => {
 
   test('a curator asks for changes and the member resubmits', async () => {
     const page = curator.page;
-    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Curation' }).click();
+    await (await headerLink(page, 'Curation')).click();
     await curator.settled('Curation');
     await page.getByRole('link', { name: TITLE }).click();
     await curator.settled(`Review: ${TITLE}`);
