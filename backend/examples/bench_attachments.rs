@@ -114,7 +114,7 @@ async fn main() {
         .unwrap_or_else(|| "target/release/partners".into());
     let rate = env_or("BENCH_RATE", 100);
     let idle_secs = env_or("BENCH_IDLE_SECONDS", 10);
-    let uploads = env_or("BENCH_UPLOADS", 3) as usize;
+    let uploads = env_or("BENCH_UPLOADS", 20) as usize;
     let pages = env_or("BENCH_PAGES", 200) as usize;
 
     let dir = std::env::temp_dir().join(format!("partners-bench-attachments-{}", rand_suffix()));
