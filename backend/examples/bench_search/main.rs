@@ -472,6 +472,24 @@ fn measure(
     }
 }
 
+/// A database's search in both query forms (as typed, then any word), each over the SciFact
+/// claims (with nDCG@10) and the member queries.
+fn both_forms(
+    sci: &SciFact,
+    member_queries: &[(String, String)],
+    mut search: impl FnMut(&str, fts::Form) -> Vec<String>,
+) -> Vec<(Run, Run)> {
+    [fts::Form::AsTyped, fts::Form::AnyWord]
+        .into_iter()
+        .map(|form| {
+            (
+                measure(&sci.queries, Some(&sci.judgments), |q| search(q, form)),
+                measure(member_queries, None, |q| search(q, form)),
+            )
+        })
+        .collect()
+}
+
 fn ours(index: &SearchIndex, glossary: &Glossary, q: &str) -> Vec<String> {
     let mut request = SearchRequest::new(q, ViewerScope::member(Vec::new()));
     request.limit = 10;
@@ -646,31 +664,13 @@ async fn main() {
     eprintln!("PostgreSQL full-text search");
     let (mut pg, pg_load) = fts::Postgres::load(&pg_url, &docs).expect("PostgreSQL");
     let pg_version = pg.version();
-    let pg_runs: Vec<(Run, Run)> = [fts::Form::AsTyped, fts::Form::AnyWord]
-        .into_iter()
-        .map(|form| {
-            (
-                measure(&sci.queries, Some(&sci.judgments), |q| {
-                    pg.search(q, form).unwrap()
-                }),
-                measure(&member_queries, None, |q| pg.search(q, form).unwrap()),
-            )
-        })
-        .collect();
+    let pg_runs = both_forms(&sci, &member_queries, |q, form| pg.search(q, form).unwrap());
     drop(pg);
     eprintln!("SQLite FTS5");
     let (mut lite, lite_load) = fts::Sqlite::load(&docs).expect("SQLite FTS5");
-    let lite_runs: Vec<(Run, Run)> = [fts::Form::AsTyped, fts::Form::AnyWord]
-        .into_iter()
-        .map(|form| {
-            (
-                measure(&sci.queries, Some(&sci.judgments), |q| {
-                    lite.search(q, form).unwrap()
-                }),
-                measure(&member_queries, None, |q| lite.search(q, form).unwrap()),
-            )
-        })
-        .collect();
+    let lite_runs = both_forms(&sci, &member_queries, |q, form| {
+        lite.search(q, form).unwrap()
+    });
     drop(lite);
 
     // The report, in Markdown.
