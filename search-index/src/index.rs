@@ -2,6 +2,7 @@
 //! one writer ([`Indexer`]) that applies batches from the search outbox.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Facet;
@@ -10,6 +11,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::INDEX_FORMAT_VERSION;
 use crate::analysis;
 use crate::error::SearchError;
+use crate::filter::FilterCache;
 use crate::schema::{self, Fields, NO_SPACE, PAGE_SEP, SearchDoc, normalise_tag};
 
 /// Memory for the writer's in-progress segments, shared by its threads.
@@ -35,6 +37,8 @@ pub struct SearchIndex {
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
+    /// Filter bitsets by segment, shared by the clones.
+    pub(crate) filters: Arc<FilterCache>,
     path: Option<PathBuf>,
 }
 
@@ -142,6 +146,7 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            filters: Arc::default(),
             path,
         })
     }

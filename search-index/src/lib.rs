@@ -7,12 +7,16 @@
 pub mod analysis;
 mod error;
 mod exclusion;
+mod facets;
+mod filter;
 pub mod glossary;
 mod index;
 pub mod query;
+mod rank;
 pub mod schema;
 mod search;
 pub mod snippet;
+mod typo;
 
 pub use error::SearchError;
 pub use glossary::{DEFAULT_GLOSSARY, Glossary, GlossaryError};

@@ -5,9 +5,7 @@
 //! Anything else (brackets, colons, stars, a quote without its pair) is treated as a separator.
 
 use tantivy::Term;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::{plain_tokens, stemmed_analyzer, tokens};
@@ -24,13 +22,13 @@ pub const MAX_CONJUNCTIVE_GROUPS: usize = 3;
 
 /// Title matches count extra on top of the combined field, which already holds the title.
 pub(crate) const TITLE_BOOST: f32 = 0.2;
-/// Typo matches score a small constant, well below any exact match.
 /// Words skipped in long queries (sentences pasted in), where they only add noise to ranking.
 const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
     "they", "this", "to", "was", "will", "with",
 ];
+/// Typo matches count this fraction of an exact match of the same word (halved at two edits).
 pub(crate) const FUZZY_BOOST: f32 = 0.1;
 
 /// One thing to look for, in lower-cased, folded words.
@@ -262,11 +260,16 @@ pub(crate) type BuiltQuery = (Option<Box<dyn Query>>, Vec<Box<dyn Query>>);
 /// most of the query's time. Rarer and unknown words get it.
 pub(crate) const KNOWN_WORD_DOCS: u64 = 5;
 
+/// Indexed plain words within so many edits of a word, with their distances.
+pub(crate) type Neighbours<'a> = &'a dyn Fn(&str, u8) -> Vec<(String, u8)>;
+
 pub(crate) struct Builder<'a> {
     fields: &'a Fields,
     stemmer: tantivy::tokenizer::TextAnalyzer,
     /// How many documents hold a plain (unstemmed) word; `None` counts every word as unknown.
     doc_freq: Option<&'a dyn Fn(&Term) -> u64>,
+    /// Where typo matching finds its words; `None` for no typo matching.
+    neighbours: Option<Neighbours<'a>>,
 }
 
 impl<'a> Builder<'a> {
@@ -275,7 +278,14 @@ impl<'a> Builder<'a> {
             fields,
             stemmer: stemmed_analyzer(),
             doc_freq: None,
+            neighbours: None,
         }
+    }
+
+    /// Typo matching against the words `neighbours` finds.
+    pub(crate) fn with_neighbours(mut self, neighbours: Neighbours<'a>) -> Self {
+        self.neighbours = Some(neighbours);
+        self
     }
 
     /// Typo matching only for words fewer than [`KNOWN_WORD_DOCS`] documents hold.
@@ -338,19 +348,29 @@ impl<'a> Builder<'a> {
     fn word(&mut self, word: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
         let exact = self.exact(&[word.to_owned()]);
         let distance = edit_distance_for(word);
-        if !fuzzy || distance == 0 || self.is_known(word) {
+        let Some(neighbours) = self.neighbours.filter(|_| fuzzy && distance > 0) else {
+            return exact;
+        };
+        if self.is_known(word) {
             return exact;
         }
-        // One clause per allowed distance, so a word one edit away outranks one two edits
-        // away (FuzzyTermQuery alone scores every distance alike).
-        let mut clauses = Vec::new();
-        for d in 1..=distance {
-            let typo: Box<dyn Query> = Box::new(FuzzyTermQuery::new(
-                Term::from_field_text(self.fields.plain, word),
-                d,
-                true,
-            ));
-            clauses.push((Occur::Should, boost_by(typo, FUZZY_BOOST / f32::from(d))));
+        // Each near word scores as itself at a fraction of the weight, smaller the more edits
+        // away, so exact matches rank first and one edit outranks two.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = neighbours(word, distance)
+            .into_iter()
+            .map(|(text, d)| {
+                let typo: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.plain, &text),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (
+                    Occur::Should,
+                    boost_by(typo, FUZZY_BOOST / f32::from(d.max(1))),
+                )
+            })
+            .collect();
+        if clauses.is_empty() {
+            return exact;
         }
         clauses.extend(exact.map(|q| (Occur::Should, q)));
         Some(Box::new(BooleanQuery::new(clauses)))
