@@ -91,8 +91,10 @@ impl SegmentCollector for FacetCounterSegment {
                 .unwrap_or(u32::MAX);
             let mut counts = BTreeMap::new();
             if self.docs.is_empty() {
-                // Nothing to count.
-            } else if (self.docs.len() as u64) * 4 > u64::from(with_values) {
+                out.push(counts);
+                continue;
+            }
+            if (self.docs.len() as u64) * 4 > u64::from(with_values) {
                 let matched = matched.get_or_insert_with(|| {
                     let mut bits = Bits::empty(self.reader.max_doc());
                     self.docs.iter().for_each(|&d| bits.insert(d));

@@ -201,7 +201,7 @@ impl Filter {
             }
         }
         for part in parts {
-            bits.intersect(&*cache.get(reader, part, schema)?);
+            bits.intersect(&cache.get(reader, part, schema)?);
         }
         Ok(bits)
     }
