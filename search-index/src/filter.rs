@@ -201,7 +201,7 @@ impl Filter {
             }
         }
         for part in parts {
-            bits.intersect(&cache.get(reader, part, schema)?);
+            bits.intersect(cache.get(reader, part, schema)?.as_ref());
         }
         Ok(bits)
     }
@@ -210,7 +210,7 @@ impl Filter {
 fn full(max_doc: DocId) -> Bits {
     let mut words = vec![u64::MAX; (max_doc as usize).div_ceil(64)];
     if let Some(last) = words.last_mut()
-        && max_doc % 64 != 0
+        && !max_doc.is_multiple_of(64)
     {
         *last = (1u64 << (max_doc % 64)) - 1;
     }

@@ -203,7 +203,7 @@ mod tests {
     }
 
     #[test]
-    fn keeps_the_best_and_prefers_earlier_documents_on_ties() {
+    fn keeps_the_best_and_prefers_earlier_documents_on_ties() -> tantivy::Result<()> {
         let collector = TopHits {
             limit: 2,
             offset: 1,
@@ -219,11 +219,12 @@ mod tests {
         for (doc, score) in [(0, 1.0), (1, 5.0), (2, 3.0), (3, 5.0), (4, 0.5), (5, 4.0)] {
             heap.collect(doc, score);
         }
-        let page = collector.merge_fruits(vec![heap.harvest()]).unwrap();
+        let page = collector.merge_fruits(vec![heap.harvest()])?;
         let docs: Vec<DocId> = page.iter().map(|(_, d)| d.doc_id).collect();
         // Best three: 1 (5.0), 3 (5.0, later), 5 (4.0); the page skips the first.
         assert_eq!(docs, vec![3, 5]);
         assert!(entry(1.0, 1) > entry(1.0, 2));
         assert!(entry(2.0, 9) > entry(1.0, 1));
+        Ok(())
     }
 }
