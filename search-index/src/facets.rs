@@ -119,16 +119,18 @@ impl SegmentCollector for FacetCounterSegment {
                 }
             } else {
                 let reader = self.reader.facet_reader(name)?;
-                let mut by_ord: BTreeMap<u64, u64> = BTreeMap::new();
+                let mut by_ord = vec![0u64; reader.facet_dict().num_terms()];
                 for &doc in &self.docs {
                     for ord in reader.facet_ords(doc) {
-                        *by_ord.entry(ord).or_default() += 1;
+                        if let Some(n) = by_ord.get_mut(ord as usize) {
+                            *n += 1;
+                        }
                     }
                 }
                 let mut bytes = Vec::new();
-                for (ord, n) in by_ord {
+                for (ord, n) in by_ord.into_iter().enumerate().filter(|(_, n)| *n > 0) {
                     bytes.clear();
-                    if reader.facet_dict().ord_to_term(ord, &mut bytes)?
+                    if reader.facet_dict().ord_to_term(ord as u64, &mut bytes)?
                         && let Some(value) = leaf(&bytes)
                     {
                         *counts.entry(value).or_default() += n;

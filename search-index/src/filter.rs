@@ -167,13 +167,14 @@ pub(crate) struct Part {
     pub query: Box<dyn Query>,
 }
 
-/// What a search lets through: documents matching the first part or owned by `owner`, and
-/// matching every other part.
+/// What a search lets through: documents the viewer may see (`visible`, or owned by `owner`)
+/// that also match every one of `also`.
 #[derive(Debug)]
 pub(crate) struct Filter {
-    pub parts: Vec<Part>,
-    /// The owner field's term for the viewer: their own documents pass the first part.
+    pub visible: Part,
+    /// The owner field's term for the viewer: their own documents pass whatever `visible` says.
     pub owner: Option<Term>,
+    pub also: Vec<Part>,
 }
 
 impl Filter {
@@ -185,11 +186,7 @@ impl Filter {
         reader: &SegmentReader,
         schema: &Schema,
     ) -> tantivy::Result<Bits> {
-        let mut parts = self.parts.iter();
-        let mut bits = match parts.next() {
-            Some(first) => (*cache.get(reader, first, schema)?).clone(),
-            None => return Ok(full(reader.max_doc())),
-        };
+        let mut bits = (*cache.get(reader, &self.visible, schema)?).clone();
         if let Some(owner) = &self.owner {
             let inverted = reader.inverted_index(owner.field())?;
             if let Some(mut postings) = inverted.read_postings(owner, IndexRecordOption::Basic)? {
@@ -200,23 +197,10 @@ impl Filter {
                 }
             }
         }
-        for part in parts {
+        for part in &self.also {
             bits.intersect(cache.get(reader, part, schema)?.as_ref());
         }
         Ok(bits)
-    }
-}
-
-fn full(max_doc: DocId) -> Bits {
-    let mut words = vec![u64::MAX; (max_doc as usize).div_ceil(64)];
-    if let Some(last) = words.last_mut()
-        && !max_doc.is_multiple_of(64)
-    {
-        *last = (1u64 << (max_doc % 64)) - 1;
-    }
-    Bits {
-        words,
-        len: max_doc,
     }
 }
 

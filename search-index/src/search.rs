@@ -1,5 +1,5 @@
-//! Searching: requests and results, visibility and facet filters, the recency boost, facets,
-//! snippets, "did you mean" and search-as-you-type.
+//! Searching: requests and results, visibility and facet filters, snippets, "did you mean" and
+//! search-as-you-type. The page's order is in `rank`, the facet counts in `facets`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
@@ -203,14 +203,14 @@ fn term_set(terms: Vec<Term>) -> Box<dyn Query> {
     Box::new(TermSetQuery::new(terms))
 }
 
-/// Distinct values, in order, at most [`MAX_FILTER_VALUES`]: the same filter gets the same key.
+/// Distinct values, in order: the same filter gets the same key.
 fn canonical(values: impl IntoIterator<Item = String>) -> Vec<String> {
-    let set: BTreeSet<String> = values.into_iter().take(MAX_FILTER_VALUES).collect();
+    let set: BTreeSet<String> = values.into_iter().collect();
     set.into_iter().collect()
 }
 
 fn facet_part(name: &str, field: Field, values: &[String]) -> Part {
-    let values = canonical(values.iter().cloned());
+    let values = canonical(values.iter().take(MAX_FILTER_VALUES).cloned());
     let terms = values
         .iter()
         .map(|v| Term::from_facet(field, &Facet::from_path([v.as_str()])))
@@ -248,15 +248,16 @@ fn visibility_filter(f: &Fields, viewer: &ViewerScope) -> Filter {
         ),
     ]));
     Filter {
-        parts: vec![Part {
+        visible: Part {
             key: format!("visible:{audiences:?}:{spaces:?}"),
             query: scoped,
-        }],
+        },
         owner: viewer
             .principal
             .as_deref()
             .filter(|p| !p.is_empty())
             .map(|p| Term::from_field_text(f.owner, p)),
+        also: Vec::new(),
     }
 }
 
@@ -264,7 +265,7 @@ fn request_filter(f: &Fields, req: &SearchRequest) -> Filter {
     let mut filter = visibility_filter(f, &req.viewer);
     if !req.types.is_empty() {
         let types: Vec<String> = req.types.iter().map(|t| t.as_str().to_owned()).collect();
-        filter.parts.push(facet_part("type", f.type_facet, &types));
+        filter.also.push(facet_part("type", f.type_facet, &types));
     }
     for (name, field, values) in [
         ("kind", f.kind_facet, &req.kinds),
@@ -272,12 +273,17 @@ fn request_filter(f: &Fields, req: &SearchRequest) -> Filter {
         ("region", f.region_facet, &req.regions),
     ] {
         if !values.is_empty() {
-            filter.parts.push(facet_part(name, field, values));
+            filter.also.push(facet_part(name, field, values));
         }
     }
     if !req.tags.is_empty() {
-        let tags = canonical(req.tags.iter().map(|t| normalise_tag(t)));
-        filter.parts.push(Part {
+        let tags = canonical(
+            req.tags
+                .iter()
+                .take(MAX_FILTER_VALUES)
+                .map(|t| normalise_tag(t)),
+        );
+        filter.also.push(Part {
             key: format!("tag:{tags:?}"),
             query: term_set(
                 tags.iter()
@@ -291,7 +297,7 @@ fn request_filter(f: &Fields, req: &SearchRequest) -> Filter {
             Some(v) => Bound::Included(Term::from_field_i64(f.published_at, v)),
             None => Bound::Unbounded,
         };
-        filter.parts.push(Part {
+        filter.also.push(Part {
             key: format!("dates:{:?}:{:?}", req.from, req.to),
             query: Box::new(RangeQuery::new(bound(req.from), bound(req.to))),
         });
