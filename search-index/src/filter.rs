@@ -49,7 +49,40 @@ impl Bits {
             .is_some_and(|w| w & (1u64 << (doc % 64)) != 0)
     }
 
-    fn intersect(&mut self, other: &Bits) {
+    pub(crate) fn remove(&mut self, doc: DocId) {
+        let (word, bit) = ((doc / 64) as usize, doc % 64);
+        if let Some(w) = self.words.get_mut(word) {
+            let mask = 1u64 << bit;
+            self.len -= u32::from(*w & mask != 0);
+            *w &= !mask;
+        }
+    }
+
+    /// How many documents are in both sets.
+    pub(crate) fn count_common(&self, other: &Bits) -> u32 {
+        self.words
+            .iter()
+            .zip(&other.words)
+            .map(|(a, b)| (a & b).count_ones())
+            .sum()
+    }
+
+    /// The documents, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &word)| {
+            let base = i as DocId * 64;
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let doc = base + bits.trailing_zeros();
+                    bits &= bits - 1;
+                    doc
+                })
+            })
+        })
+    }
+
+    pub(crate) fn intersect(&mut self, other: &Bits) {
         let mut len = 0;
         for (w, o) in self.words.iter_mut().zip(&other.words) {
             *w &= *o;
@@ -282,9 +315,15 @@ mod tests {
         for d in [3, 64, 100] {
             b.insert(d);
         }
+        assert_eq!(a.count_common(&b), 2);
         a.intersect(&b);
         assert_eq!(a.len(), 2);
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![3, 64]);
+
         assert!(a.contains(3) && a.contains(64) && !a.contains(100) && !a.contains(0));
+        a.remove(3);
+        a.remove(5);
+        assert_eq!((a.len(), a.iter().collect::<Vec<_>>()), (1, vec![64]));
         assert_eq!(BitsDocSet::new(Bits::empty(10)).doc(), TERMINATED);
     }
 }

@@ -11,6 +11,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::INDEX_FORMAT_VERSION;
 use crate::analysis;
 use crate::error::SearchError;
+use crate::facets::FacetCache;
 use crate::filter::FilterCache;
 use crate::schema::{self, Fields, NO_SPACE, PAGE_SEP, SearchDoc, normalise_tag};
 
@@ -39,6 +40,8 @@ pub struct SearchIndex {
     pub(crate) fields: Fields,
     /// Filter bitsets by segment, shared by the clones.
     pub(crate) filters: Arc<FilterCache>,
+    /// Facet values and their documents by segment, shared by the clones.
+    pub(crate) facet_values: Arc<FacetCache>,
     path: Option<PathBuf>,
 }
 
@@ -147,6 +150,7 @@ impl SearchIndex {
             reader,
             fields,
             filters: Arc::default(),
+            facet_values: Arc::default(),
             path,
         })
     }
