@@ -9,7 +9,7 @@ use tantivy::schema::Facet;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::INDEX_FORMAT_VERSION;
-use crate::analysis;
+use crate::analysis::{self, RememberedStems};
 use crate::error::SearchError;
 use crate::facets::FacetCache;
 use crate::filter::FilterCache;
@@ -42,6 +42,8 @@ pub struct SearchIndex {
     pub(crate) filters: Arc<FilterCache>,
     /// Facet values and their documents by segment, shared by the clones.
     pub(crate) facet_values: Arc<FacetCache>,
+    /// Stems of the words snippets have met, shared by the clones.
+    pub(crate) stems: RememberedStems,
     path: Option<PathBuf>,
 }
 
@@ -151,6 +153,7 @@ impl SearchIndex {
             fields,
             filters: Arc::default(),
             facet_values: Arc::default(),
+            stems: RememberedStems::default(),
             path,
         })
     }

@@ -13,6 +13,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, TERMINATED, TantivyDocument, Term,
 };
@@ -434,9 +435,7 @@ impl SearchIndex {
         };
 
         let generator = if has_terms {
-            let mut g = SnippetGenerator::create(&searcher, query.as_ref(), f.all)?;
-            g.set_max_num_chars(SNIPPET_CHARS);
-            Some(g)
+            Some(self.snippet_generator(&searcher, query.as_ref())?)
         } else {
             None
         };
@@ -491,6 +490,37 @@ impl SearchIndex {
             },
             did_you_mean,
         })
+    }
+
+    /// What `SnippetGenerator::create` makes (the query's terms in the combined field, each
+    /// weighted by how rare it is), analysing text with the remembered stems.
+    fn snippet_generator(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+    ) -> tantivy::Result<SnippetGenerator> {
+        let field = self.fields.all;
+        let mut terms: BTreeSet<Term> = BTreeSet::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == field {
+                terms.insert(term.clone());
+            }
+        });
+        let mut weights = BTreeMap::new();
+        for term in terms {
+            let doc_freq = searcher.doc_freq(&term)?;
+            if let Some(text) = term.value().as_str()
+                && doc_freq > 0
+            {
+                weights.insert(text.to_owned(), 1.0 / (1.0 + doc_freq as Score));
+            }
+        }
+        Ok(SnippetGenerator::new(
+            weights,
+            TextAnalyzer::from(self.stems.clone()),
+            field,
+            SNIPPET_CHARS,
+        ))
     }
 
     /// A search for any of a long query's words, by relevance: first the documents that match
