@@ -399,7 +399,13 @@ async fn paced(
     rate: u64,
     secs: u64,
 ) -> Paced {
-    let mut order: Vec<String> = queries.iter().map(|q| search_url(base, q)).collect();
+    let urls: Vec<String> = queries.iter().map(|q| search_url(base, q)).collect();
+    paced_urls(client, urls, rate, secs).await
+}
+
+/// Requests `urls` (shuffled, round and round) at `rate` a second for `secs` seconds.
+async fn paced_urls(client: &reqwest::Client, urls: Vec<String>, rate: u64, secs: u64) -> Paced {
+    let mut order = urls;
     order.shuffle(&mut rand::rngs::StdRng::seed_from_u64(rate));
     let n = (rate * secs) as usize;
     let interval = Duration::from_secs_f64(1.0 / rate as f64);
@@ -639,6 +645,8 @@ async fn main() {
     let _ = paced(&member, &base, &member_texts, 50, 2).await;
     let http_member = paced(&member, &base, &member_texts, rate, secs).await;
     let http_sci = paced(&member, &base, &sci_texts, rate, secs).await;
+    // The floor: what this client and the server's HTTP layer take on their own.
+    let http_floor = paced_urls(&member, vec![format!("{base}/healthz")], rate, secs).await;
     let (rss_after, hwm) = server.memory();
 
     eprintln!("in process, on the server's index");
@@ -694,6 +702,10 @@ async fn main() {
             &http_member,
         ),
         ("SciFact test claims (300, 5–30 words each)", &http_sci),
+        (
+            "The floor: `GET /healthz` with the same client and pacing",
+            &http_floor,
+        ),
     ] {
         println!(
             "| {name} | {} | {:.0} | {} | {:.2} | {:.2} | {:.2} |",
