@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Facet;
@@ -14,6 +15,9 @@ use crate::error::SearchError;
 use crate::facets::FacetCache;
 use crate::filter::FilterCache;
 use crate::schema::{self, Fields, NO_SPACE, PAGE_SEP, SearchDoc, normalise_tag};
+
+/// [`SearchIndex::shown`] before any commit.
+const NOT_COMMITTED: i64 = i64::MIN;
 
 /// Memory for the writer's in-progress segments, shared by its threads.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
@@ -44,6 +48,9 @@ pub struct SearchIndex {
     pub(crate) facet_values: Arc<FacetCache>,
     /// Stems of the words snippets have met, shared by the clones.
     pub(crate) stems: RememberedStems,
+    /// The outbox id of the commit the reader shows ([`NOT_COMMITTED`] for none), shared with
+    /// the indexer, which sets it once the reader has reloaded.
+    shown: Arc<AtomicI64>,
     path: Option<PathBuf>,
 }
 
@@ -147,6 +154,7 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let shown = last_applied(&index)?.unwrap_or(NOT_COMMITTED);
         Ok(SearchIndex {
             index,
             reader,
@@ -154,6 +162,7 @@ impl SearchIndex {
             filters: Arc::default(),
             facet_values: Arc::default(),
             stems: RememberedStems::default(),
+            shown: Arc::new(AtomicI64::new(shown)),
             path,
         })
     }
@@ -172,12 +181,15 @@ impl SearchIndex {
             reader: self.reader.clone(),
             fields: self.fields,
             index: self.index.clone(),
+            shown: self.shown.clone(),
         })
     }
 
-    /// The outbox id recorded by the last commit, `None` for an index never committed to.
+    /// The outbox id of the last commit searches see, `None` for an index never committed to.
+    /// (The commit is on disk a moment before the reader shows it; this waits for the reader.)
     pub fn last_applied_id(&self) -> Result<Option<i64>, SearchError> {
-        last_applied(&self.index)
+        let shown = self.shown.load(Ordering::Acquire);
+        Ok((shown != NOT_COMMITTED).then_some(shown))
     }
 
     /// Number of documents visible to searches now.
@@ -211,6 +223,7 @@ pub struct Indexer {
     reader: IndexReader,
     fields: Fields,
     index: Index,
+    shown: Arc<AtomicI64>,
 }
 
 impl Indexer {
@@ -267,6 +280,7 @@ impl Indexer {
             return Err(e.into());
         }
         self.reader.reload()?;
+        self.shown.store(last_outbox_id, Ordering::Release);
         Ok(())
     }
 
