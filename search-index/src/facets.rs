@@ -8,21 +8,18 @@
 //!   counted a word at a time, a rare one (most kinds, topics and regions) as a list;
 //! - few matched: read each match's values from the facet column.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::index::SegmentId;
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::filter::Bits;
+use crate::segment_cache::SegmentCache;
 
 /// Counts by value for each of the fields, in order.
 pub(crate) type FieldCounts = Vec<BTreeMap<String, u64>>;
-
-/// The most (segment, field) value lists kept; past it the cache starts again.
-const MAX_CACHED: usize = 512;
 
 /// The documents holding one facet value in one segment.
 enum ValueDocs {
@@ -32,7 +29,7 @@ enum ValueDocs {
 }
 
 /// One field's values in one segment, with their documents.
-struct FieldValues {
+pub(crate) struct FieldValues {
     /// Documents with any value.
     with_values: u32,
     values: Vec<(String, ValueDocs)>,
@@ -76,30 +73,7 @@ impl FieldValues {
 }
 
 /// Facet values and their documents by segment and field, shared by the clones of one index.
-#[derive(Default)]
-pub(crate) struct FacetCache {
-    entries: Mutex<HashMap<(SegmentId, Field), Arc<FieldValues>>>,
-}
-
-impl FacetCache {
-    fn get(&self, reader: &SegmentReader, field: Field) -> tantivy::Result<Arc<FieldValues>> {
-        let key = (reader.segment_id(), field);
-        if let Some(values) = self.lock().get(&key) {
-            return Ok(values.clone());
-        }
-        let values = Arc::new(FieldValues::read(reader, field)?);
-        let mut entries = self.lock();
-        if entries.len() >= MAX_CACHED {
-            entries.clear();
-        }
-        entries.insert(key, values.clone());
-        Ok(values)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(SegmentId, Field), Arc<FieldValues>>> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
+pub(crate) type FacetCache = SegmentCache<Field, FieldValues>;
 
 /// The facet fields, by handle and name, and where their values are kept.
 #[derive(Clone)]
@@ -122,7 +96,9 @@ impl FacetFields {
                 out.push(counts);
                 continue;
             }
-            let values = self.cache.get(reader, *field)?;
+            let values = self
+                .cache
+                .get_or_make(reader, *field, || FieldValues::read(reader, *field))?;
             if u64::from(matched.len()) * 4 > u64::from(values.with_values) {
                 for (value, docs) in &values.values {
                     let n = match docs {
@@ -159,25 +135,6 @@ impl FacetFields {
         }
         Ok(out)
     }
-
-    /// Per-segment totals and counts added up.
-    pub(crate) fn merge(
-        &self,
-        fruits: impl IntoIterator<Item = tantivy::Result<(usize, FieldCounts)>>,
-    ) -> tantivy::Result<(usize, FieldCounts)> {
-        let mut total = 0;
-        let mut merged: FieldCounts = vec![BTreeMap::new(); self.fields.len()];
-        for fruit in fruits {
-            let (count, counts) = fruit?;
-            total += count;
-            for (into, from) in merged.iter_mut().zip(counts) {
-                for (value, n) in from {
-                    *into.entry(value).or_default() += n;
-                }
-            }
-        }
-        Ok((total, merged))
-    }
 }
 
 /// Collects the number of matches and, for each field, how many matches hold each value.
@@ -207,7 +164,18 @@ impl Collector for FacetCounter {
         &self,
         fruits: Vec<tantivy::Result<(usize, FieldCounts)>>,
     ) -> tantivy::Result<Self::Fruit> {
-        self.0.merge(fruits)
+        let mut total = 0;
+        let mut merged: FieldCounts = vec![BTreeMap::new(); self.0.fields.len()];
+        for fruit in fruits {
+            let (count, counts) = fruit?;
+            total += count;
+            for (into, from) in merged.iter_mut().zip(counts) {
+                for (value, n) in from {
+                    *into.entry(value).or_default() += n;
+                }
+            }
+        }
+        Ok((total, merged))
     }
 }
 

@@ -15,6 +15,7 @@ pub mod query;
 mod rank;
 pub mod schema;
 mod search;
+mod segment_cache;
 pub mod snippet;
 mod typo;
 

@@ -252,19 +252,8 @@ pub(crate) fn edit_distance_for(word: &str) -> u8 {
     }
 }
 
-/// A query ready to run.
-pub(crate) struct BuiltQuery {
-    /// The scoring part: `None` when the query looks for nothing (browse).
-    pub positive: Option<Box<dyn Query>>,
-    /// What to leave out, to be added as `MustNot`.
-    pub excluded: Vec<Box<dyn Query>>,
-    /// When `positive` is a plain union of term queries (a long query of single words), its
-    /// distinct terms: a document matches if it holds any of them.
-    pub any_of: Option<Vec<Term>>,
-}
-
-/// A term and what a match on it is worth.
-type Leaf = (Term, f32);
+/// The scoring part of a search (`None` to browse everything) and the queries to exclude.
+pub(crate) type BuiltQuery = (Option<Box<dyn Query>>, Vec<Box<dyn Query>>);
 
 /// A word found in at least this many documents is taken as spelt as meant: it gets no typo
 /// matching, which would only add near neighbours at a fraction of its weight, and would cost
@@ -356,61 +345,35 @@ impl<'a> Builder<'a> {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// The near words a word is also looked for as, each worth a fraction of an exact match,
-    /// smaller the more edits away, so exact matches rank first and one edit outranks two.
-    fn typos(&self, word: &str, fuzzy: bool) -> Vec<Leaf> {
-        let distance = edit_distance_for(word);
-        let Some(neighbours) = self.neighbours.filter(|_| fuzzy && distance > 0) else {
-            return Vec::new();
-        };
-        if self.is_known(word) {
-            return Vec::new();
-        }
-        neighbours(word, distance)
-            .into_iter()
-            .map(|(text, d)| {
-                (
-                    Term::from_field_text(self.fields.plain, &text),
-                    FUZZY_BOOST / f32::from(d.max(1)),
-                )
-            })
-            .collect()
-    }
-
     fn word(&mut self, word: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
         let exact = self.exact(&[word.to_owned()]);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
-            .typos(word, fuzzy)
+        let distance = edit_distance_for(word);
+        let Some(neighbours) = self.neighbours.filter(|_| fuzzy && distance > 0) else {
+            return exact;
+        };
+        if self.is_known(word) {
+            return exact;
+        }
+        // Each near word scores as itself at a fraction of the weight, smaller the more edits
+        // away, so exact matches rank first and one edit outranks two.
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = neighbours(word, distance)
             .into_iter()
-            .map(|leaf| (Occur::Should, term_query(leaf)))
+            .map(|(text, d)| {
+                let typo: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.plain, &text),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (
+                    Occur::Should,
+                    boost_by(typo, FUZZY_BOOST / f32::from(d.max(1))),
+                )
+            })
             .collect();
         if clauses.is_empty() {
             return exact;
         }
         clauses.extend(exact.map(|q| (Occur::Should, q)));
         Some(Box::new(BooleanQuery::new(clauses)))
-    }
-
-    /// The same as [`Self::node`] as terms to add up, or `None` if it needs more than a sum of
-    /// term matches (a phrase, or all of several words).
-    fn leaves(&mut self, node: &Expanded, fuzzy: bool) -> Option<Vec<Leaf>> {
-        let (words, typos) = match node {
-            Expanded::Word(w) => (std::slice::from_ref(w), self.typos(w, fuzzy)),
-            Expanded::Exact(words) => (words.as_slice(), Vec::new()),
-            Expanded::All(_) => return None,
-        };
-        let stems = self.stems(words);
-        let mut leaves = typos;
-        match stems.as_slice() {
-            [] => {}
-            [(_, stem)] => leaves.extend(
-                self.text_fields()
-                    .into_iter()
-                    .map(|(field, boost)| (Term::from_field_text(field, stem), boost)),
-            ),
-            _ => return None,
-        }
-        Some(leaves)
     }
 
     fn node(&mut self, node: &Expanded, fuzzy: bool) -> Option<Box<dyn Query>> {
@@ -438,53 +401,15 @@ impl<'a> Builder<'a> {
         } else {
             Occur::Should
         };
-        // In a long query, common words only add noise to the ranking.
-        let groups: Vec<_> = groups
-            .into_iter()
-            .filter(|alternatives| {
-                occur == Occur::Must
-                    || !matches!(alternatives.as_slice(),
-                        [Expanded::Word(w)] if STOP_WORDS.contains(&w.as_str()))
-            })
-            .collect();
-        let excluded = parsed
-            .excluded
-            .iter()
-            .filter_map(|n| match n {
-                Node::Word(w) => self.exact(std::slice::from_ref(w)),
-                Node::Phrase(p) => self.exact(p),
-            })
-            .collect();
-        if occur == Occur::Should
-            && let Some(leaves) = groups
-                .iter()
-                .flatten()
-                .map(|a| self.leaves(a, true))
-                .collect::<Option<Vec<_>>>()
-        {
-            // Any of the words, scored as the sum of those matched: one flat union of terms,
-            // which tantivy can search by block-max WAND, skipping documents that cannot make
-            // the page.
-            let leaves: Vec<Leaf> = leaves.into_iter().flatten().collect();
-            let mut terms: Vec<Term> = leaves.iter().map(|(t, _)| t.clone()).collect();
-            terms.sort();
-            terms.dedup();
-            let positive = (!leaves.is_empty()).then(|| {
-                Box::new(BooleanQuery::new(
-                    leaves
-                        .into_iter()
-                        .map(|leaf| (Occur::Should, term_query(leaf)))
-                        .collect(),
-                )) as Box<dyn Query>
-            });
-            return BuiltQuery {
-                any_of: positive.is_some().then_some(terms),
-                positive,
-                excluded,
-            };
-        }
         let mut clauses = Vec::new();
         for alternatives in &groups {
+            // In a long query, common words only add noise to the ranking.
+            if occur == Occur::Should
+                && let [Expanded::Word(w)] = alternatives.as_slice()
+                && STOP_WORDS.contains(&w.as_str())
+            {
+                continue;
+            }
             let mut alts: Vec<_> = alternatives
                 .iter()
                 .filter_map(|a| self.node(a, true))
@@ -498,21 +423,18 @@ impl<'a> Builder<'a> {
             };
             clauses.push((occur, query));
         }
+        let excluded = parsed
+            .excluded
+            .iter()
+            .filter_map(|n| match n {
+                Node::Word(w) => self.exact(std::slice::from_ref(w)),
+                Node::Phrase(p) => self.exact(p),
+            })
+            .collect();
         let positive =
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>);
-        BuiltQuery {
-            positive,
-            excluded,
-            any_of: None,
-        }
+        (positive, excluded)
     }
-}
-
-fn term_query((term, boost): Leaf) -> Box<dyn Query> {
-    boost_by(
-        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-        boost,
-    )
 }
 
 fn boost_by(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {

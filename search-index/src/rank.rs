@@ -134,18 +134,6 @@ impl TopHitsSegment {
             .flatten()
     }
 
-    /// The relevance (before the recency boost) a document must exceed for a chance of
-    /// entering the page: none so far while the page has room. A little under the exact bound,
-    /// so rounding never passes over a document that belongs.
-    pub(crate) fn pruning_threshold(&self) -> Score {
-        match (self.order, self.threshold()) {
-            (Ordered::Relevance { .. }, Some(t)) => {
-                (t / f64::from(MAX_RECENCY) * (1.0 - 1e-5)) as Score
-            }
-            _ => 0.0,
-        }
-    }
-
     fn date(&self, doc: DocId) -> Option<i64> {
         self.dates.as_ref().map(|d| d.get_val(doc))
     }

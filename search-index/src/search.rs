@@ -6,23 +6,20 @@ use std::ops::Bound;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tantivy::collector::{Collector, Count, SegmentCollector};
+use tantivy::collector::Count;
 use tantivy::query::{
-    AllQuery, BooleanQuery, EnableScoring, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{
-    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, TERMINATED, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::analysis::plain_tokens;
 use crate::error::SearchError;
 use crate::exclusion::Excluded;
-use crate::facets::{FacetCounter, FacetFields, FieldCounts};
-use crate::filter::{Bits, Filter, FilterQuery, Part};
+use crate::facets::{FacetCounter, FacetFields};
+use crate::filter::{Filter, FilterQuery, Part};
 use crate::glossary::Glossary;
 use crate::index::SearchIndex;
 use crate::query::{self, Builder, ParsedQuery, edit_distance_for};
@@ -197,19 +194,6 @@ pub struct Suggestion {
     pub slug: Option<String>,
 }
 
-/// The page's hits, best first, with their scores.
-type Page = Vec<(Score, DocAddress)>;
-
-/// A long query's words for [`SearchIndex::search_any_of`].
-struct AnyOf<'a> {
-    /// The flat union of the words' term queries, which scores.
-    union: &'a dyn Query,
-    /// Its distinct terms.
-    terms: &'a [Term],
-    excluded: &'a [Box<dyn Query>],
-    filter: &'a Filter,
-}
-
 fn now_secs() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -359,17 +343,6 @@ impl SearchIndex {
         req: &SearchRequest,
         glossary: &Glossary,
     ) -> Result<SearchResults, SearchError> {
-        self.search_with(req, glossary, true)
-    }
-
-    /// [`Self::search`], choosing whether a long query of single words may take the any-of path
-    /// (the tests check that it finds what the general one does).
-    fn search_with(
-        &self,
-        req: &SearchRequest,
-        glossary: &Glossary,
-        any_of_path: bool,
-    ) -> Result<SearchResults, SearchError> {
         let f = &self.fields;
         let searcher = self.reader.searcher();
         let parsed = query::parse(&req.q);
@@ -381,12 +354,21 @@ impl SearchIndex {
                 .map(|n| (n.text, n.distance))
                 .collect()
         };
-        let built = Builder::new(f)
+        let (positive, excluded) = Builder::new(f)
             .with_doc_freq(&doc_freq)
             .with_neighbours(&neighbours)
             .build(&parsed, glossary);
-        let has_terms = built.positive.is_some();
-        let filter = request_filter(f, req);
+        let has_terms = positive.is_some();
+
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        clauses.push((Occur::Must, positive.unwrap_or_else(|| Box::new(AllQuery))));
+        clauses.extend(
+            excluded
+                .into_iter()
+                .map(|q| (Occur::MustNot, Box::new(Excluded(q)) as Box<dyn Query>)),
+        );
+        clauses.push((Occur::Must, self.filter_query(request_filter(f, req))));
+        let query = BooleanQuery::new(clauses);
 
         let top = TopHits {
             limit: req.limit.clamp(1, MAX_LIMIT),
@@ -405,37 +387,10 @@ impl SearchIndex {
             ],
             cache: self.facet_values.clone(),
         };
-        let (query, ranked, total, counts) = match (built.positive, built.any_of) {
-            (Some(positive), Some(terms)) if any_of_path && req.sort == Sort::Relevance => {
-                let any_of = AnyOf {
-                    union: positive.as_ref(),
-                    terms: &terms,
-                    excluded: &built.excluded,
-                    filter: &filter,
-                };
-                let (ranked, (total, counts)) =
-                    self.search_any_of(&searcher, &any_of, &top, &facets)?;
-                (positive, ranked, total, counts)
-            }
-            (positive, _) => {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                clauses.push((Occur::Must, positive.unwrap_or_else(|| Box::new(AllQuery))));
-                clauses.extend(
-                    built
-                        .excluded
-                        .into_iter()
-                        .map(|q| (Occur::MustNot, Box::new(Excluded(q)) as Box<dyn Query>)),
-                );
-                clauses.push((Occur::Must, self.filter_query(filter)));
-                let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-                let (ranked, (total, counts)) =
-                    searcher.search(query.as_ref(), &(top, FacetCounter(facets)))?;
-                (query, ranked, total, counts)
-            }
-        };
+        let (ranked, (total, counts)) = searcher.search(&query, &(top, FacetCounter(facets)))?;
 
         let generator = if has_terms {
-            Some(self.snippet_generator(&searcher, query.as_ref())?)
+            Some(self.snippet_generator(&searcher, &query)?)
         } else {
             None
         };
@@ -521,71 +476,6 @@ impl SearchIndex {
             field,
             SNIPPET_CHARS,
         ))
-    }
-
-    /// A search for any of a long query's words, by relevance: first the documents that match
-    /// and pass the filter, as a bitset per segment (read straight from the terms' postings,
-    /// which also gives the total and the facet counts), then the page, by block-max WAND over
-    /// the union of the terms, which skips the blocks of documents that cannot make the page.
-    fn search_any_of(
-        &self,
-        searcher: &Searcher,
-        any_of: &AnyOf<'_>,
-        top: &TopHits,
-        facets: &FacetFields,
-    ) -> tantivy::Result<(Page, (usize, FieldCounts))> {
-        let scored = any_of
-            .union
-            .weight(EnableScoring::enabled_from_searcher(searcher))?;
-        let excluded = any_of
-            .excluded
-            .iter()
-            .map(|q| q.weight(EnableScoring::disabled_from_searcher(searcher)))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        let schema = searcher.schema();
-        let mut pages = Vec::new();
-        let mut counts = Vec::new();
-        for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
-            let mut matched = Bits::empty(reader.max_doc());
-            for term in any_of.terms {
-                let inverted = reader.inverted_index(term.field())?;
-                if let Some(mut postings) =
-                    inverted.read_postings(term, IndexRecordOption::Basic)?
-                {
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        matched.insert(doc);
-                        doc = postings.advance();
-                    }
-                }
-            }
-            matched.intersect(&any_of.filter.bits(&self.filters, reader, schema)?);
-            for weight in &excluded {
-                weight.for_each_no_score(reader, &mut |docs| {
-                    docs.iter().for_each(|&d| matched.remove(d));
-                })?;
-            }
-            if let Some(alive) = reader.alive_bitset() {
-                let deleted: Vec<DocId> = matched.iter().filter(|&d| alive.is_deleted(d)).collect();
-                deleted.into_iter().for_each(|d| matched.remove(d));
-            }
-            let mut page = top.for_segment(ordinal as SegmentOrdinal, reader)?;
-            if matched.len() > 0 {
-                scored.for_each_pruning(0.0, reader, &mut |doc, score| {
-                    if matched.contains(doc) {
-                        page.collect(doc, score);
-                    }
-                    page.pruning_threshold()
-                })?;
-            }
-            pages.push(page.harvest());
-            counts.push(
-                facets
-                    .count(reader, &matched)
-                    .map(|c| (matched.len() as usize, c)),
-            );
-        }
-        Ok((top.merge_fruits(pages)?, facets.merge(counts)?))
     }
 
     /// For each query word the index does not hold, the closest (then most frequent) indexed word
@@ -704,186 +594,5 @@ impl SearchIndex {
             });
         }
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-
-    use super::*;
-    use crate::{Change, SearchDoc, Visibility};
-
-    const WORDS: &[&str] = &[
-        "supervision",
-        "reflective",
-        "practice",
-        "safeguarding",
-        "assessment",
-        "capacity",
-        "advocacy",
-        "detention",
-        "hospital",
-        "community",
-        "family",
-        "carer",
-        "housing",
-        "recovery",
-        "crisis",
-        "rota",
-        "warrant",
-        "nearest",
-        "relative",
-        "tribunal",
-        "police",
-        "ambulance",
-        "section",
-        "discharge",
-        "review",
-        "team",
-        "learning",
-        "the",
-        "and",
-        "of",
-    ];
-
-    fn text(picks: &[usize]) -> String {
-        picks
-            .iter()
-            .map(|&i| WORDS[i % WORDS.len()])
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    /// A document from generated picks: its words, type, audience, topic and date.
-    fn doc(n: usize, words: &[usize], audience: u8, topic: u8, age_days: i64) -> SearchDoc {
-        let doc_type = [DocType::Resource, DocType::Thread, DocType::Post][n % 3];
-        let mut visibility = Visibility::public();
-        visibility.audience =
-            [Audience::Public, Audience::Members, Audience::Moderators][usize::from(audience % 3)];
-        SearchDoc {
-            id: format!("{}:{n}", doc_type.as_str()),
-            doc_type,
-            title: text(&words[..words.len().min(3)]),
-            body: text(words),
-            extra_text: String::new(),
-            attachments: Vec::new(),
-            tags: Vec::new(),
-            kind: topic.is_multiple_of(2).then(|| "guide".to_owned()),
-            topics: vec![format!("topic{}", topic % 4)],
-            regions: Vec::new(),
-            visibility,
-            published_at: 1_800_000_000 - age_days * 86_400,
-            url: format!("/d/{n}"),
-            slug: None,
-        }
-    }
-
-    /// The ids of the hits, leaving out those tied with the page's last, which either way may
-    /// take the last places; sorted, as equal scores may come in either order when their sums
-    /// were added up in a different order.
-    fn ranked(results: &SearchResults) -> Vec<String> {
-        let last = results.hits.last().map_or(0.0, |h| h.score);
-        let mut out: Vec<String> = results
-            .hits
-            .iter()
-            .filter(|h| (h.score - last).abs() > 1e-4)
-            .map(|h| h.id.clone())
-            .collect();
-        out.sort();
-        out
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
-
-        /// A long query takes the any-of path (block-max WAND for the page, postings for the
-        /// total and facets); over several segments, with deletions, exclusions, typos and the
-        /// viewer's filter, it finds what the general path does.
-        #[test]
-        fn any_of_path_finds_what_the_general_path_does(
-            docs in prop::collection::vec(
-                (prop::collection::vec(0usize..60, 1..30), 0u8..3, 0u8..8, 0i64..2000),
-                50..300,
-            ),
-            deleted in prop::collection::vec(0usize..300, 0..40),
-            query in prop::collection::vec(0usize..30, 4..9),
-            exclude in prop::option::of(0usize..30),
-            typo in any::<bool>(),
-            limit in 1usize..15,
-            offset in 0usize..10,
-        ) {
-            let index = SearchIndex::in_ram().map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let mut indexer = index.indexer().map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let docs: Vec<SearchDoc> = docs
-                .iter()
-                .enumerate()
-                .map(|(n, (words, audience, topic, age))| doc(n, words, *audience, *topic, *age))
-                .collect();
-            // Three commits, so three segments, and deletions in the earlier ones.
-            let third = docs.len() / 3;
-            for (batch, chunk) in docs.chunks(third.max(1)).enumerate() {
-                let mut changes: Vec<Change> = chunk.iter().cloned().map(Change::Upsert).collect();
-                if batch > 0 {
-                    changes.extend(
-                        deleted
-                            .iter()
-                            .filter(|&&d| d < batch * third)
-                            .map(|&d| Change::Delete(docs[d].id.clone())),
-                    );
-                }
-                indexer
-                    .apply(changes, batch as i64 + 1)
-                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
-            }
-            let mut q = text(&query);
-            if typo {
-                // "supervison": one edit from a word in the index.
-                q.push_str(" supervison");
-            }
-            if let Some(x) = exclude {
-                q.push_str(&format!(" -{}", WORDS[x]));
-            }
-            let mut req = SearchRequest::new(q, ViewerScope::member(Vec::new()));
-            req.limit = limit;
-            req.offset = offset;
-            let glossary = Glossary::default();
-            let fast = index
-                .search_with(&req, &glossary, true)
-                .map_err(|e| TestCaseError::fail(e.to_string()))?;
-            let general = index
-                .search_with(&req, &glossary, false)
-                .map_err(|e| TestCaseError::fail(e.to_string()))?;
-            prop_assert_eq!(fast.total, general.total);
-            prop_assert_eq!(&fast.facets, &general.facets);
-            prop_assert_eq!(fast.hits.len(), general.hits.len());
-            for (a, b) in fast.hits.iter().zip(&general.hits) {
-                prop_assert!((a.score - b.score).abs() <= 1e-4 * b.score.max(1.0));
-            }
-            prop_assert_eq!(ranked(&fast), ranked(&general));
-        }
-    }
-
-    #[test]
-    fn only_long_queries_of_single_words_take_the_any_of_path() {
-        let fields = crate::schema::build().1;
-        let glossary = Glossary::default();
-        let build = |q: &str| Builder::new(&fields).build(&query::parse(q), &glossary);
-        assert!(build("supervision reflective practice").any_of.is_none());
-        let long = build("reflective supervision in a busy community team");
-        let terms = long.any_of.unwrap_or_default();
-        // Each of the five words other than stop words, in the combined field and the title.
-        assert_eq!(terms.len(), 10);
-        assert!(
-            build("reflective supervision \"community team\" busy")
-                .any_of
-                .is_none()
-        );
-        assert!(
-            build("reflective supervision OR practice community team")
-                .any_of
-                .is_some()
-        );
-        assert!(build("the and of a").any_of.is_none());
     }
 }
