@@ -56,6 +56,7 @@ impl AppState {
         let (sessions, throttle) = match &redis {
             Some(conn) => (
                 SessionStore::in_redis(
+                    db.clone(),
                     conn.clone(),
                     &config.redis_prefix,
                     config.session_idle_timeout,

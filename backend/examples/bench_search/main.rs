@@ -403,18 +403,31 @@ async fn paced(
     paced_urls(client, urls, rate, secs).await
 }
 
-/// Requests `urls` (shuffled, round and round) at `rate` a second for `secs` seconds.
+/// Requests `urls` (shuffled, round and round) at `rate` a second for `secs` seconds. The
+/// pacing runs on a thread of its own with the operating system's sleep: the runtime's timer
+/// rounds each wake-up up to the next millisecond, which would add up to a millisecond of the
+/// client's own to every figure.
 async fn paced_urls(client: &reqwest::Client, urls: Vec<String>, rate: u64, secs: u64) -> Paced {
     let mut order = urls;
     order.shuffle(&mut rand::rngs::StdRng::seed_from_u64(rate));
     let n = (rate * secs) as usize;
     let interval = Duration::from_secs_f64(1.0 / rate as f64);
-    let start = tokio::time::Instant::now() + Duration::from_millis(100);
+    let start = Instant::now() + Duration::from_millis(100);
+    let due = move |i: usize| start + interval * i as u32;
+    let (tick, mut ticks) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for i in 0..n {
+            if let Some(wait) = due(i).checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            if tick.send(i).is_err() {
+                break;
+            }
+        }
+    });
     let mut tasks = Vec::with_capacity(n);
     let order = Arc::new(order);
-    for i in 0..n {
-        let due = start + interval * i as u32;
-        tokio::time::sleep_until(due).await;
+    while let Some(i) = ticks.recv().await {
         let (client, order) = (client.clone(), order.clone());
         tasks.push(tokio::spawn(async move {
             let url = &order[i % order.len()];
@@ -422,7 +435,7 @@ async fn paced_urls(client: &reqwest::Client, urls: Vec<String>, rate: u64, secs
                 Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
                 Err(_) => false,
             };
-            (ok, tokio::time::Instant::now())
+            (ok, Instant::now())
         }));
     }
     let mut latencies = Vec::with_capacity(n);
@@ -430,10 +443,9 @@ async fn paced_urls(client: &reqwest::Client, urls: Vec<String>, rate: u64, secs
     let mut last = start;
     for (i, t) in tasks.into_iter().enumerate() {
         let (ok, done) = t.await.unwrap();
-        let due = start + interval * i as u32;
         last = last.max(done);
         if ok {
-            latencies.push((done - due).as_secs_f64() * 1000.0);
+            latencies.push((done - due(i)).as_secs_f64() * 1000.0);
         } else {
             failed += 1;
         }

@@ -131,22 +131,16 @@ pub async fn resolve_viewer<E: Endpoint>(ep: E, mut req: Request) -> poem::Resul
             .get(state.config.session_cookie_name())
             .map(|c| c.value_str().to_owned());
         if let Some(token) = token.filter(|t| !t.is_empty() && t.len() <= 128) {
-            match state.sessions.lookup(&token).await {
-                Ok(Some(session)) => {
-                    let user_id = session.user_id;
-                    match state
-                        .db
-                        .run(move |c| User::find(c, crate::db::users::UserId(user_id)))
-                        .await
-                    {
-                        Ok(Some(user)) if user.status() != crate::model::MemberStatus::Declined => {
-                            viewer.signed_in = Some((user, session));
-                        }
-                        Ok(_) => {}
-                        Err(e) => return Ok(ApiError::from(e).into_response()),
+            match state.sessions.signed_in(&token).await {
+                Ok(Some((user, session))) => {
+                    if user.status() != crate::model::MemberStatus::Declined {
+                        viewer.signed_in = Some((user, session));
                     }
                 }
                 Ok(None) => {}
+                Err(sessions::SessionError::Db(e)) => {
+                    return Ok(ApiError::from(e).into_response());
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "session store unavailable");
                     return Ok(ApiError::unavailable(

@@ -7,7 +7,8 @@ use chrono::NaiveDateTime;
 use redis::AsyncCommands;
 
 use crate::db::sessions::SessionRow;
-use crate::db::{Db, DbError, now};
+use crate::db::users::User;
+use crate::db::{Db, DbConn, DbError, now};
 
 /// A live session as the request handlers see it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -44,6 +45,8 @@ enum Backend {
 #[derive(Clone)]
 pub struct SessionStore {
     backend: Backend,
+    /// Where the members are (and, without Redis, the sessions too).
+    db: Db,
     idle: Duration,
     absolute: Duration,
 }
@@ -54,13 +57,15 @@ const TOUCH_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 impl SessionStore {
     pub fn in_database(db: Db, idle: Duration, absolute: Duration) -> SessionStore {
         SessionStore {
-            backend: Backend::Db(db),
+            backend: Backend::Db(db.clone()),
+            db,
             idle,
             absolute,
         }
     }
 
     pub fn in_redis(
+        db: Db,
         conn: redis::aio::ConnectionManager,
         prefix: &str,
         idle: Duration,
@@ -71,6 +76,7 @@ impl SessionStore {
                 conn,
                 prefix: prefix.to_owned(),
             },
+            db,
             idle,
             absolute,
         }
@@ -125,29 +131,55 @@ impl SessionStore {
     /// The live session for a cookie token, touching its last-seen time; None when unknown,
     /// idle too long or past its absolute lifetime (and then it is removed).
     pub async fn lookup(&self, token: &str) -> Result<Option<Session>, SessionError> {
+        Ok(self
+            .lookup_then(token, |_, _| Ok(()))
+            .await?
+            .map(|(session, ())| session))
+    }
+
+    /// The live session for a cookie token and the member it belongs to, as `lookup` finds
+    /// them. With sessions in the database both are read on one connection, in one trip to
+    /// the blocking pool: this runs before every signed-in request.
+    pub async fn signed_in(&self, token: &str) -> Result<Option<(User, Session)>, SessionError> {
+        Ok(self
+            .lookup_then(token, |c, session| {
+                User::find(c, crate::db::users::UserId(session.user_id))
+            })
+            .await?
+            .and_then(|(session, user)| user.map(|u| (u, session))))
+    }
+
+    /// `lookup`, then `then` with the live session on a database connection.
+    async fn lookup_then<T, F>(
+        &self,
+        token: &str,
+        then: F,
+    ) -> Result<Option<(Session, T)>, SessionError>
+    where
+        F: FnOnce(&mut DbConn, &Session) -> Result<T, DbError> + Send + 'static,
+        T: Send + 'static,
+    {
         let id_hash = super::sha256_hex(token);
         let at = now();
         let idle = chrono::TimeDelta::from_std(self.idle).unwrap_or(chrono::TimeDelta::hours(12));
         match &self.backend {
-            Backend::Db(db) => {
-                let hash = id_hash.clone();
-                let found = db
-                    .run(move |c| {
-                        let Some(row) = SessionRow::find(c, &hash)? else {
-                            return Ok(None);
-                        };
-                        if row.expires_at <= at || row.last_seen_at + idle <= at {
-                            SessionRow::delete(c, &hash)?;
-                            return Ok(None);
-                        }
-                        if at - row.last_seen_at >= TOUCH_EVERY {
-                            SessionRow::touch(c, &hash, at)?;
-                        }
-                        Ok(Some(row))
-                    })
-                    .await?;
-                Ok(found.map(from_row))
-            }
+            Backend::Db(db) => Ok(db
+                .run(move |c| {
+                    let Some(row) = SessionRow::find(c, &id_hash)? else {
+                        return Ok(None);
+                    };
+                    if row.expires_at <= at || row.last_seen_at + idle <= at {
+                        SessionRow::delete(c, &id_hash)?;
+                        return Ok(None);
+                    }
+                    if at - row.last_seen_at >= TOUCH_EVERY {
+                        SessionRow::touch(c, &id_hash, at)?;
+                    }
+                    let session = from_row(row);
+                    let found = then(c, &session)?;
+                    Ok(Some((session, found)))
+                })
+                .await?),
             Backend::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
                 let key = format!("{prefix}session:{id_hash}");
@@ -165,7 +197,12 @@ impl SessionStore {
                         .set_ex(&key, serde_json::to_string(&session)?, ttl)
                         .await?;
                 }
-                Ok(Some(session))
+                let db = self.db.clone();
+                let found = {
+                    let session = session.clone();
+                    db.run(move |c| then(c, &session)).await?
+                };
+                Ok(Some((session, found)))
             }
         }
     }

@@ -171,9 +171,15 @@ impl ManageConnection for Manager {
         }
     }
 
+    /// Checked on every checkout: a PostgreSQL connection can be dropped by the server or the
+    /// network, an open SQLite file cannot, so only PostgreSQL pays for a round trip.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        match conn {
+            DbConn::Sqlite(_) => Ok(()),
+            DbConn::Pg(conn) => conn
+                .batch_execute("SELECT 1")
+                .map_err(r2d2::Error::QueryError),
+        }
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
