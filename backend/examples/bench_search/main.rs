@@ -203,6 +203,42 @@ impl Server {
         (field("VmRSS:"), field("VmHWM:"))
     }
 
+    /// CPU time the server has used, in clock ticks (user and system).
+    fn cpu_ticks(&self) -> u64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // The fields after the command name, which is in brackets and may hold spaces.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or("", |(_, rest)| rest)
+            .split_whitespace()
+            .collect();
+        let field = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        field(11) + field(12)
+    }
+
+    /// Waits (up to a minute) until the server has been idle for a second, so that a measured
+    /// run does not share the cores with the index merging what was written before it.
+    async fn settle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut before = self.cpu_ticks();
+        while Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let now = self.cpu_ticks();
+            // Under 5 % of one core (clock ticks are 10 ms).
+            if now - before <= 5 {
+                return;
+            }
+            before = now;
+        }
+        eprintln!("the server did not settle within a minute; measuring anyway");
+    }
+
     fn index_dir(&self) -> PathBuf {
         let root = self.dir.join("index");
         let name = backend::search::store::read_current(&root).expect("a live index generation");
@@ -655,8 +691,11 @@ async fn main() {
     let member_texts: Vec<String> = member_queries.iter().map(|(_, q)| q.clone()).collect();
     // Warm the connections.
     let _ = paced(&member, &base, &member_texts, 50, 2).await;
+    server.settle().await;
     let http_member = paced(&member, &base, &member_texts, rate, secs).await;
+    server.settle().await;
     let http_sci = paced(&member, &base, &sci_texts, rate, secs).await;
+    server.settle().await;
     // The floor: what this client and the server's HTTP layer take on their own.
     let http_floor = paced_urls(&member, vec![format!("{base}/healthz")], rate, secs).await;
     let (rss_after, hwm) = server.memory();
