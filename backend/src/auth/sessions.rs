@@ -35,7 +35,7 @@ pub enum SessionError {
 
 #[derive(Clone)]
 enum Backend {
-    Db(Db),
+    Db,
     Redis {
         conn: redis::aio::ConnectionManager,
         prefix: String,
@@ -45,7 +45,7 @@ enum Backend {
 #[derive(Clone)]
 pub struct SessionStore {
     backend: Backend,
-    /// Where the members are (and, without Redis, the sessions too).
+    /// The members, and (unless they are in Redis) the sessions.
     db: Db,
     idle: Duration,
     absolute: Duration,
@@ -57,7 +57,7 @@ const TOUCH_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 impl SessionStore {
     pub fn in_database(db: Db, idle: Duration, absolute: Duration) -> SessionStore {
         SessionStore {
-            backend: Backend::Db(db.clone()),
+            backend: Backend::Db,
             db,
             idle,
             absolute,
@@ -107,9 +107,9 @@ impl SessionStore {
             ip,
         };
         match &self.backend {
-            Backend::Db(db) => {
+            Backend::Db => {
                 let row = to_row(&session);
-                db.run(move |c| SessionRow::insert(c, &row)).await?;
+                self.db.run(move |c| SessionRow::insert(c, &row)).await?;
             }
             Backend::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
@@ -131,86 +131,80 @@ impl SessionStore {
     /// The live session for a cookie token, touching its last-seen time; None when unknown,
     /// idle too long or past its absolute lifetime (and then it is removed).
     pub async fn lookup(&self, token: &str) -> Result<Option<Session>, SessionError> {
-        Ok(self
-            .lookup_then(token, |_, _| Ok(()))
-            .await?
-            .map(|(session, ())| session))
+        let id_hash = super::sha256_hex(token);
+        match &self.backend {
+            Backend::Db => {
+                let idle = self.idle_delta();
+                Ok(self.db.run(move |c| live_row(c, &id_hash, idle)).await?)
+            }
+            Backend::Redis { conn, prefix } => self.live_in_redis(conn, prefix, &id_hash).await,
+        }
     }
 
     /// The live session for a cookie token and the member it belongs to, as `lookup` finds
-    /// them. With sessions in the database both are read on one connection, in one trip to
-    /// the blocking pool: this runs before every signed-in request.
+    /// them. This runs before every signed-in request: with sessions in the database both are
+    /// read on one connection, in one trip to the blocking pool.
     pub async fn signed_in(&self, token: &str) -> Result<Option<(User, Session)>, SessionError> {
-        Ok(self
-            .lookup_then(token, |c, session| {
-                User::find(c, crate::db::users::UserId(session.user_id))
-            })
-            .await?
-            .and_then(|(session, user)| user.map(|u| (u, session))))
-    }
-
-    /// `lookup`, then `then` with the live session on a database connection.
-    async fn lookup_then<T, F>(
-        &self,
-        token: &str,
-        then: F,
-    ) -> Result<Option<(Session, T)>, SessionError>
-    where
-        F: FnOnce(&mut DbConn, &Session) -> Result<T, DbError> + Send + 'static,
-        T: Send + 'static,
-    {
+        fn with_user(c: &mut DbConn, session: Session) -> Result<Option<(User, Session)>, DbError> {
+            Ok(User::find(c, crate::db::users::UserId(session.user_id))?.map(|u| (u, session)))
+        }
         let id_hash = super::sha256_hex(token);
-        let at = now();
-        let idle = chrono::TimeDelta::from_std(self.idle).unwrap_or(chrono::TimeDelta::hours(12));
         match &self.backend {
-            Backend::Db(db) => Ok(db
-                .run(move |c| {
-                    let Some(row) = SessionRow::find(c, &id_hash)? else {
-                        return Ok(None);
-                    };
-                    if row.expires_at <= at || row.last_seen_at + idle <= at {
-                        SessionRow::delete(c, &id_hash)?;
-                        return Ok(None);
-                    }
-                    if at - row.last_seen_at >= TOUCH_EVERY {
-                        SessionRow::touch(c, &id_hash, at)?;
-                    }
-                    let session = from_row(row);
-                    let found = then(c, &session)?;
-                    Ok(Some((session, found)))
-                })
-                .await?),
+            Backend::Db => {
+                let idle = self.idle_delta();
+                Ok(self
+                    .db
+                    .run(move |c| match live_row(c, &id_hash, idle)? {
+                        Some(session) => with_user(c, session),
+                        None => Ok(None),
+                    })
+                    .await?)
+            }
             Backend::Redis { conn, prefix } => {
-                let mut conn = conn.clone();
-                let key = format!("{prefix}session:{id_hash}");
-                let raw: Option<String> = conn.get(&key).await?;
-                let Some(raw) = raw else { return Ok(None) };
-                let mut session: Session = serde_json::from_str(&raw)?;
-                if session.expires_at <= at || session.last_seen_at + idle <= at {
-                    self.delete_redis(&mut conn, prefix, &session).await?;
-                    return Ok(None);
+                match self.live_in_redis(conn, prefix, &id_hash).await? {
+                    Some(session) => Ok(self.db.run(move |c| with_user(c, session)).await?),
+                    None => Ok(None),
                 }
-                if at - session.last_seen_at >= TOUCH_EVERY {
-                    session.last_seen_at = at;
-                    let ttl = self.redis_ttl(&session);
-                    let _: () = conn
-                        .set_ex(&key, serde_json::to_string(&session)?, ttl)
-                        .await?;
-                }
-                let db = self.db.clone();
-                let found = {
-                    let session = session.clone();
-                    db.run(move |c| then(c, &session)).await?
-                };
-                Ok(Some((session, found)))
             }
         }
+    }
+
+    fn idle_delta(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::from_std(self.idle).unwrap_or(chrono::TimeDelta::hours(12))
+    }
+
+    /// `lookup` for sessions in Redis.
+    async fn live_in_redis(
+        &self,
+        conn: &redis::aio::ConnectionManager,
+        prefix: &str,
+        id_hash: &str,
+    ) -> Result<Option<Session>, SessionError> {
+        let at = now();
+        let mut conn = conn.clone();
+        let key = format!("{prefix}session:{id_hash}");
+        let raw: Option<String> = conn.get(&key).await?;
+        let Some(raw) = raw else { return Ok(None) };
+        let mut session: Session = serde_json::from_str(&raw)?;
+        if session.expires_at <= at || session.last_seen_at + self.idle_delta() <= at {
+            self.delete_redis(&mut conn, prefix, &session).await?;
+            return Ok(None);
+        }
+        if at - session.last_seen_at >= TOUCH_EVERY {
+            session.last_seen_at = at;
+            let ttl = self.redis_ttl(&session);
+            let _: () = conn
+                .set_ex(&key, serde_json::to_string(&session)?, ttl)
+                .await?;
+        }
+        Ok(Some(session))
     }
 
     /// Every live session of a member, most recently used first.
     pub async fn list(&self, user_id: i64) -> Result<Vec<Session>, SessionError> {
         match &self.backend {
-            Backend::Db(db) => Ok(db
+            Backend::Db => Ok(self
+                .db
                 .run(move |c| SessionRow::list_for_user(c, user_id))
                 .await?
                 .into_iter()
@@ -238,9 +232,9 @@ impl SessionStore {
 
     pub async fn revoke(&self, session: &Session) -> Result<(), SessionError> {
         match &self.backend {
-            Backend::Db(db) => {
+            Backend::Db => {
                 let hash = session.id_hash.clone();
-                db.run(move |c| SessionRow::delete(c, &hash)).await?;
+                self.db.run(move |c| SessionRow::delete(c, &hash)).await?;
             }
             Backend::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
@@ -253,9 +247,10 @@ impl SessionStore {
     /// Ends every session of a member except `keep` (password change, decline, suspension).
     pub async fn revoke_all(&self, user_id: i64, keep: Option<&str>) -> Result<(), SessionError> {
         match &self.backend {
-            Backend::Db(db) => {
+            Backend::Db => {
                 let keep = keep.map(str::to_owned);
-                db.run(move |c| SessionRow::delete_for_user(c, user_id, keep.as_deref()))
+                self.db
+                    .run(move |c| SessionRow::delete_for_user(c, user_id, keep.as_deref()))
                     .await?;
             }
             Backend::Redis { .. } => {
@@ -272,12 +267,13 @@ impl SessionStore {
     /// Removes expired sessions from the database (Redis expires its own).
     pub async fn sweep(&self) -> Result<usize, SessionError> {
         match &self.backend {
-            Backend::Db(db) => {
+            Backend::Db => {
                 let at = now();
                 let cutoff = at
                     - chrono::TimeDelta::from_std(self.idle)
                         .unwrap_or(chrono::TimeDelta::hours(12));
-                Ok(db
+                Ok(self
+                    .db
                     .run(move |c| SessionRow::delete_expired(c, at, cutoff))
                     .await?)
             }
@@ -316,6 +312,27 @@ fn to_row(s: &Session) -> SessionRow {
         user_agent: s.user_agent.clone(),
         ip: s.ip.clone(),
     }
+}
+
+/// The live session row for a token's hash, removed when past its time and touched at most
+/// every `TOUCH_EVERY`.
+fn live_row(
+    c: &mut DbConn,
+    id_hash: &str,
+    idle: chrono::TimeDelta,
+) -> Result<Option<Session>, DbError> {
+    let at = now();
+    let Some(row) = SessionRow::find(c, id_hash)? else {
+        return Ok(None);
+    };
+    if row.expires_at <= at || row.last_seen_at + idle <= at {
+        SessionRow::delete(c, id_hash)?;
+        return Ok(None);
+    }
+    if at - row.last_seen_at >= TOUCH_EVERY {
+        SessionRow::touch(c, id_hash, at)?;
+    }
+    Ok(Some(from_row(row)))
 }
 
 fn from_row(r: SessionRow) -> Session {

@@ -424,7 +424,6 @@ pub struct Searcher {
     pub curator: bool,
 }
 
-/// Of `ids` (index document ids), those this searcher may see now, by the database.
 type Sql = <DbConn as diesel::Connection>::Backend;
 type Condition<QS> = Box<dyn BoxableExpression<QS, Sql, SqlType = Bool>>;
 
@@ -444,6 +443,7 @@ where
     })
 }
 
+/// Of `ids` (index document ids), those this searcher may see now, by the database.
 pub fn visible_now(
     conn: &mut DbConn,
     who: Searcher,
