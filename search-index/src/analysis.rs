@@ -1,13 +1,14 @@
 //! Text analysis: the tokenizers registered on every index, and the helpers the query side uses
 //! to turn user words into the same terms the index holds.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
+
+use rustc_hash::FxHashMap;
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, PreTokenizedStream, PreTokenizedString,
-    RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// English stemming, lower-casing and ASCII folding: the main text fields.
@@ -62,10 +63,13 @@ const MAX_REMEMBERED: usize = 100_000;
 /// The stemmed analysis again, remembering each word's stem: snippets analyse every hit's text
 /// on every search, and stemming each word afresh took a quarter of a search's time. Its tokens
 /// are the stemmed analyzer's, as it runs that analyzer on each new word.
+///
+/// Searches running at once share the stems: they look words up under a read lock, and only
+/// words not seen before wait for the write lock.
 #[derive(Clone)]
 pub(crate) struct RememberedStems {
     plain: TextAnalyzer,
-    stems: Arc<Mutex<HashMap<String, String>>>,
+    stems: Arc<RwLock<FxHashMap<String, String>>>,
 }
 
 impl Default for RememberedStems {
@@ -78,32 +82,67 @@ impl Default for RememberedStems {
 }
 
 impl Tokenizer for RememberedStems {
-    type TokenStream<'a> = PreTokenizedStream;
+    type TokenStream<'a> = Tokens;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> PreTokenizedStream {
-        let mut stems = self.stems.lock().unwrap_or_else(|p| p.into_inner());
-        let mut stemmer = None;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Tokens {
         let mut out = Vec::new();
-        let mut stream = self.plain.token_stream(text);
-        while stream.advance() {
-            let mut token = stream.token().clone();
-            if let Some(stem) = stems.get(&token.text) {
-                token.text.clone_from(stem);
-            } else {
-                let stemmer = stemmer.get_or_insert_with(stemmed_analyzer);
+        // Tokens whose words were not remembered, by index into `out`.
+        let mut unseen = Vec::new();
+        {
+            let stems = self.stems.read().unwrap_or_else(|p| p.into_inner());
+            let mut stream = self.plain.token_stream(text);
+            while stream.advance() {
+                let mut token = stream.token().clone();
+                match stems.get(&token.text) {
+                    Some(stem) => token.text.clone_from(stem),
+                    None => unseen.push(out.len()),
+                }
+                out.push(token);
+            }
+        }
+        if !unseen.is_empty() {
+            let mut stemmer = stemmed_analyzer();
+            let mut stems = self.stems.write().unwrap_or_else(|p| p.into_inner());
+            for i in unseen {
+                let Some(token) = out.get_mut(i) else {
+                    continue;
+                };
                 // A plain token is one word, which the stemmed analyzer gives back stemmed.
-                let stem = tokens(stemmer, &token.text).pop().unwrap_or_default();
+                let stem = tokens(&mut stemmer, &token.text).pop().unwrap_or_default();
                 if stems.len() >= MAX_REMEMBERED {
                     stems.clear();
                 }
                 stems.insert(std::mem::replace(&mut token.text, stem.clone()), stem);
             }
-            out.push(token);
         }
-        PreTokenizedStream::from(PreTokenizedString {
-            text: text.to_owned(),
+        Tokens {
             tokens: out,
-        })
+            at: None,
+        }
+    }
+}
+
+/// Tokens made in advance, handed out in order.
+pub(crate) struct Tokens {
+    tokens: Vec<Token>,
+    /// The current token's index; `None` before the first `advance`.
+    at: Option<usize>,
+}
+
+impl TokenStream for Tokens {
+    fn advance(&mut self) -> bool {
+        let next = self.at.map_or(0, |i| i + 1);
+        self.at = Some(next.min(self.tokens.len()));
+        next < self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        // tantivy asks for the token only after an `advance` that returned true.
+        &self.tokens[self.at.unwrap_or_default()]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.at.unwrap_or_default()]
     }
 }
 

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use tantivy::query::{ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{AllScorer, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{IndexRecordOption, Schema};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
@@ -242,6 +242,11 @@ impl Weight for FilterWeight {
             .query
             .filter
             .bits(&self.query.cache, reader, &self.schema)?;
+        if bits.len() >= reader.max_doc() {
+            // Everything passes, as it mostly does. A boolean query drops an `AllScorer` from
+            // its intersection, which saves a seek on the filter for every matching document.
+            return Ok(Box::new(AllScorer::new(reader.max_doc())));
+        }
         Ok(Box::new(ConstScorer::new(BitsDocSet::new(bits), 0.0)))
     }
 

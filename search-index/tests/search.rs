@@ -262,6 +262,37 @@ fn visibility_is_enforced() {
 }
 
 #[test]
+fn a_filter_everything_passes_ranks_as_one_that_holds_documents_back() {
+    // Moderators see every document (the filter is skipped); members not the note (the filter
+    // is walked). Neither may change what the documents both see score.
+    let mut note = doc("post:1", "Moderation note", "kept apart");
+    note.visibility.audience = Audience::Moderators;
+    let index = index_of(vec![
+        note,
+        doc(
+            "post:2",
+            "Supervision",
+            "supervision and reflective supervision",
+        ),
+        doc("post:3", "Open", "a word on supervision"),
+        doc("post:4", "Other", "nothing of the kind"),
+    ]);
+    let glossary = Glossary::default();
+    let search = |viewer: ViewerScope| {
+        let r = index
+            .search(&SearchRequest::new("supervision", viewer), &glossary)
+            .unwrap();
+        let hits: Vec<(String, f32)> = r.hits.into_iter().map(|h| (h.id, h.score)).collect();
+        (hits, r.total)
+    };
+    let (all, all_total) = search(ViewerScope::up_to(Audience::Moderators, vec![]));
+    let (members, members_total) = search(ViewerScope::member(vec![]));
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(all[0].0, "post:2");
+    assert_eq!((all, all_total), (members, members_total));
+}
+
+#[test]
 fn snippets_are_escaped() {
     let index = index_of(vec![doc(
         "resource:1",

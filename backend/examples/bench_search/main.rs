@@ -5,6 +5,8 @@
 //! - the delay from a write (its 201) to its being found by `/api/search`;
 //! - `/api/search` over HTTP at a fixed arrival rate, signed in as a member, latency counted from
 //!   when each request was due (so a server that falls behind shows it);
+//! - hostile query texts (parser traps, 10 KB queries, control characters) over HTTP: the
+//!   statuses they get and the slowest answer;
 //! - the same queries in process against the server's own index directory, and nDCG@10 of the
 //!   SciFact test claims among all 100,000 documents;
 //! - the server's resident memory;
@@ -563,6 +565,78 @@ fn ours(index: &SearchIndex, glossary: &Glossary, q: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Query texts meant to trip a search parser: tantivy's own traps (`- *`, `a:(^`), 10 KB of one
+/// word and of many, control characters, lone quotes and brackets, SQL.
+fn hostile_queries() -> Vec<String> {
+    let mut out: Vec<String> = [
+        "- *",
+        "a:(^",
+        "*:*",
+        "title:x",
+        "\"",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "-",
+        "--",
+        "OR",
+        "OR OR",
+        "\"\"",
+        "-\"\"",
+        "\u{0}\u{1}\u{7f}",
+        "\\",
+        "~2",
+        "x^1000",
+        "a AND",
+        "NOT",
+        "%",
+        "?",
+        "' OR '1'='1",
+        "Robert'); DROP TABLE posts;--",
+        "AMHP OR -\"section 136",
+        "é\u{301}\u{301}\u{301}\u{301}",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    out.push("x".repeat(10_000));
+    out.push("replicaton ".repeat(1_000));
+    out.push("(\"".repeat(5_000));
+    out
+}
+
+/// Each hostile query `rounds` times, one at a time, to the search and the suggestions; the
+/// statuses seen and the slowest answer in milliseconds.
+async fn hostile(client: &reqwest::Client, base: &str, rounds: usize) -> (usize, Vec<u16>, f64) {
+    let mut statuses = Vec::new();
+    let mut slowest: f64 = 0.0;
+    let mut sent = 0;
+    for q in hostile_queries() {
+        let enc: String = url::form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        for path in ["/api/search?q=", "/api/search/suggest?q="] {
+            for _ in 0..rounds {
+                let started = Instant::now();
+                let status = client
+                    .get(format!("{base}{path}{enc}"))
+                    .timeout(Duration::from_secs(10))
+                    .send()
+                    .await
+                    .map_or(0, |r| r.status().as_u16());
+                slowest = slowest.max(started.elapsed().as_secs_f64() * 1000.0);
+                sent += 1;
+                if !statuses.contains(&status) {
+                    statuses.push(status);
+                }
+            }
+        }
+    }
+    statuses.sort_unstable();
+    (sent, statuses, slowest)
+}
+
 fn docs_for_databases(sci: &SciFact, threads: &[GeneratedThread]) -> Vec<Doc> {
     let mut docs: Vec<Doc> = sci
         .abstracts
@@ -699,6 +773,8 @@ async fn main() {
     // The floor: what this client and the server's HTTP layer take on their own.
     let http_floor = paced_urls(&member, vec![format!("{base}/healthz")], rate, secs).await;
     let (rss_after, hwm) = server.memory();
+    server.settle().await;
+    let (hostile_sent, hostile_statuses, hostile_slowest) = hostile(&member, &base, 5).await;
 
     eprintln!("in process, on the server's index");
     let index = SearchIndex::open(&index_dir).expect("open the index");
@@ -763,6 +839,20 @@ async fn main() {
             p.offered, p.achieved, p.failed, p.latency.p50, p.latency.p99, p.latency.max
         );
     }
+    println!();
+    println!(
+        "**Hostile query texts** (`- *`, `a:(^`, 10 KB queries, control characters, lone quotes and brackets, SQL: {} kinds, each five times to `/api/search` and `/api/search/suggest`, one at a time): {hostile_sent} requests, statuses {}, the slowest answered in {hostile_slowest:.1} ms.",
+        hostile_queries().len(),
+        hostile_statuses
+            .iter()
+            .map(|s| if *s == 0 {
+                "none (no answer)".to_owned()
+            } else {
+                s.to_string()
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     println!();
     println!(
         "**Side by side, in process, on the same {} documents** (each query once after a warm-up; PostgreSQL over loopback; nDCG@10 of the 300 SciFact test claims among all the documents):",

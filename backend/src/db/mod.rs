@@ -321,3 +321,28 @@ pub fn like_pattern(text: &str) -> String {
     out.push('%');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use diesel::prelude::*;
+    use diesel::sql_types::Integer;
+
+    #[derive(QueryableByName)]
+    struct Used {
+        #[diesel(sql_type = Integer)]
+        used: i32,
+    }
+
+    /// `.cargo/config.toml` builds SQLite with the query planner stability guarantee, so that a
+    /// statement with `LIMIT ?` stays prepared from one run to the next.
+    #[test]
+    fn sqlite_is_built_with_stable_plans() {
+        let mut c = SqliteConnection::establish(":memory:").unwrap();
+        let r: Used = diesel::sql_query("SELECT sqlite_compileoption_used('ENABLE_QPSG') AS used")
+            .get_result(&mut c)
+            .unwrap();
+        assert_eq!(r.used, 1);
+    }
+}
